@@ -1,0 +1,5 @@
+"""Allow ``python -m een_tui``."""
+
+from een_tui.cli import main
+
+raise SystemExit(main())

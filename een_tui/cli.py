@@ -1,0 +1,43 @@
+"""The ``een-tui`` entry point: the terminal UI by default, sub-commands for scripts."""
+
+from __future__ import annotations
+
+# gevent must patch the standard library before requests, urllib3, ssl or socket are imported.
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+from een_tui import __version__, exitcodes  # noqa: E402
+from een_tui.commands import cameras, download, emulator, logout, tui  # noqa: E402
+
+COMMANDS = (cameras, download, emulator, logout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser: TUI options at the top level, one sub-parser per command."""
+    parser = argparse.ArgumentParser(
+        prog="een-tui",
+        description="Browse Eagle Eye Networks cloud cameras and download preview images.",
+        epilog=exitcodes.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"een-tui {__version__}")
+    tui.add_arguments(parser)
+    parser.set_defaults(run=tui.run)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return exitcodes.INTERRUPTED

@@ -1,0 +1,97 @@
+"""Events the download engine emits. The engine knows no screen: the TUI and the headless
+printer both render these. All events are immutable; ``worker`` is 1-based."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from een_tui.api.devices import Device
+
+
+class WorkerState(enum.Enum):
+    IDLE = "idle"
+    FETCHING = "fetching"
+    RETRYING = "retrying"
+    SAVED = "saved"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class CameraRejected:
+    """Random mode: a candidate camera failed the health check and is skipped."""
+
+    camera: Device
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunPlanned:
+    """The camera is chosen and the timestamps to fetch are known."""
+
+    camera: Device
+    requested: int
+    workers: int
+    timestamps: tuple[str, ...]  # planned, newest first, spares included
+    out_dir: str
+
+
+@dataclass(frozen=True)
+class WorkerUpdate:
+    """A worker's row changed: state, timestamp, bytes so far, speed, attempt, last error."""
+
+    worker: int
+    state: WorkerState
+    timestamp: str | None = None
+    bytes_received: int = 0
+    bytes_total: int | None = None
+    speed_bps: float = 0.0
+    attempt: int = 0
+    error: str | None = None
+    retry_in_s: float | None = None
+
+
+@dataclass(frozen=True)
+class ImageSaved:
+    worker: int
+    timestamp: str
+    path: str
+    size: int
+    saved: int  # images saved so far in this run
+    requested: int
+
+
+@dataclass(frozen=True)
+class ImageFailed:
+    """One timestamp given up (``final``) or one attempt failed and will be retried."""
+
+    worker: int
+    timestamp: str
+    reason: str
+    final: bool
+
+
+class RunOutcome(enum.Enum):
+    DONE = "done"  # all requested images saved
+    INCOMPLETE = "incomplete"  # attempt budget or spares exhausted
+    CANCELLED = "cancelled"
+    FAILED = "failed"  # a fatal error (auth, disk full, ...)
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    outcome: RunOutcome
+    camera: Device | None
+    requested: int
+    files: tuple[str, ...]
+    failures: dict[str, int] = field(default_factory=dict)  # reason -> count
+    elapsed_s: float = 0.0
+    error: str | None = None  # the fatal error in words, for FAILED
+
+    @property
+    def saved(self) -> int:
+        return len(self.files)
+
+
+Event = CameraRejected | RunPlanned | WorkerUpdate | ImageSaved | ImageFailed | RunFinished

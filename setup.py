@@ -1,0 +1,47 @@
+"""Packaging for een-tui: a terminal tool for Eagle Eye Networks cloud cameras."""
+
+import re
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(
+    r'__version__ = "([^"]+)"', (HERE / "een_tui" / "__init__.py").read_text()
+).group(1)
+
+setup(
+    name="een-tui",
+    version=VERSION,
+    description="Terminal UI and CLI for Eagle Eye Networks cloud cameras, with a faithful EEN v1 emulator",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="MIT",
+    python_requires=">=3.10",
+    packages=find_packages(include=["een_tui", "een_tui.*"]),
+    install_requires=[
+        "gevent>=24.2",
+        "requests>=2.31",
+        "urwid>=5,<6",
+        "Pillow>=10",
+        "platformdirs>=4",
+        "werkzeug>=3",
+        "tenacity>=8.2",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8",
+            "pytest-timeout>=2.3",
+            "pexpect>=4.9",
+            "pyte>=0.8.2",
+            "hypothesis>=6.100",
+            "ruff>=0.6",
+        ],
+    },
+    entry_points={"console_scripts": ["een-tui = een_tui.cli:main"]},
+    classifiers=[
+        "Environment :: Console :: Curses",
+        "Programming Language :: Python :: 3",
+        "Topic :: Multimedia :: Video",
+    ],
+)
