@@ -1,23 +1,179 @@
-"""`een-tui emulator`: placeholder until its issue lands."""
+"""`een-tui emulator`: run the EEN v1 emulator until Ctrl+C, printing its URL and credentials."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
+import gevent
+from gevent.event import Event
+
 from een_tui import exitcodes
+from een_tui.emulator import EmulatorConfig, EmulatorServer
+
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+
+
+def _rate(text: str) -> float:
+    """An argparse type: a probability between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text!r}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    """An argparse type: a number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1: {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    """An argparse type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
+    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of this command."""
+    """Options of this command: one flag per emulator knob."""
+    d = EmulatorConfig()
+    net = parser.add_argument_group("network")
+    net.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    net.add_argument("--port", type=_count, default=0,
+                     help="port to bind (default 0 = any free port)")
+    acc = parser.add_argument_group("account")
+    acc.add_argument("--seed", type=int, default=d.seed,
+                     help=f"seed of the deterministic demo account (default {d.seed})")
+    acc.add_argument("--cameras", type=_count, default=None, metavar="N",
+                     help="N synthetic cameras (one bridge per 50) instead of the ~95-device "
+                          "demo account, e.g. 10000 for scale tests")
+    acc.add_argument("--test-mode", action="store_true",
+                     help="fixed two-factor code 1234 and short proxy timeouts")
+    acc.add_argument("--tfa-code", metavar="CODE", default=None,
+                     help="fixed two-factor code (default: random, printed at start)")
+    acc.add_argument("--preview-interval-ms", type=_positive_int, default=d.preview_interval_ms,
+                     metavar="MS", help=f"one preview per MS per online camera "
+                                        f"(default {d.preview_interval_ms})")
+    acc.add_argument("--history", type=_non_negative, default=d.history_s, metavar="SECONDS",
+                     help=f"preview history per camera (default {d.history_s:g})")
+    acc.add_argument("--session-lifetime", type=_non_negative, default=d.session_lifetime_s,
+                     metavar="SECONDS",
+                     help=f"session lifetime (default {d.session_lifetime_s:g})")
+    acc.add_argument("--token-lifetime", type=_non_negative, default=d.token_lifetime_s,
+                     metavar="SECONDS",
+                     help=f"authenticate token lifetime (default {d.token_lifetime_s:g})")
+    lat = parser.add_argument_group("latency")
+    lat.add_argument("--latency-ms", type=_non_negative, default=0.0, metavar="MS",
+                     help="base latency of every request")
+    lat.add_argument("--jitter-ms", type=_non_negative, default=0.0, metavar="MS",
+                     help="plus a random 0..MS per request")
+    lat.add_argument("--image-latency-ms", type=_non_negative, default=0.0, metavar="MS",
+                     help="extra latency of image requests")
+    lat.add_argument("--proxy-timeout", type=_non_negative, default=None, metavar="SECONDS",
+                     help="delay of the 504 for Internet Offline cameras "
+                          "(default 10, 0.05 in test mode)")
+    flt = parser.add_argument_group("faults (rates 0..1 per request on the fault paths)")
+    flt.add_argument("--fault-5xx", type=_rate, default=0.0, metavar="RATE",
+                     help="500/502/503/504 answers")
+    flt.add_argument("--fault-401", type=_rate, default=0.0, metavar="RATE",
+                     help="401 session expired mid-session")
+    flt.add_argument("--fault-401-invalidates", action="store_true",
+                     help="a faulted 401 also ends the session")
+    flt.add_argument("--fault-429", type=_rate, default=0.0, metavar="RATE",
+                     help="start a burst of 429 answers lasting --retry-after")
+    flt.add_argument("--retry-after", type=_non_negative, default=d.retry_after_s,
+                     metavar="SECONDS", help=f"Retry-After of 429s (default {d.retry_after_s:g})")
+    flt.add_argument("--fault-reset", type=_rate, default=0.0, metavar="RATE",
+                     help="TCP connection reset")
+    flt.add_argument("--fault-truncate", type=_rate, default=0.0, metavar="RATE",
+                     help="truncated image body")
+    flt.add_argument("--fault-non-jpeg", type=_rate, default=0.0, metavar="RATE",
+                     help="200 image/jpeg answer whose body is not a JPEG")
+    flt.add_argument("--fault-paths", default=",".join(d.fault_paths), metavar="PREFIXES",
+                     help=f"comma-separated path prefixes the faults apply to "
+                          f"(default {','.join(d.fault_paths)})")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("emulator", help="(not yet available)")
+    p = sub.add_parser(
+        "emulator", allow_abbrev=False,
+        help="run the local EEN v1 emulator (demo account, faults, latency)",
+        description="Serve a faithful EEN v1 API emulator on loopback until Ctrl+C. It prints "
+                    "its URL and the demo credentials.",
+    )
     add_arguments(p)
     p.set_defaults(run=run)
 
 
+def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
+    """The :class:`EmulatorConfig` the command line asks for."""
+    prefixes = tuple(p.strip() for p in args.fault_paths.split(",") if p.strip())
+    return EmulatorConfig(
+        seed=args.seed, test_mode=args.test_mode, latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms, image_latency_ms=args.image_latency_ms,
+        fault_5xx=args.fault_5xx, fault_401=args.fault_401, fault_429=args.fault_429,
+        retry_after_s=args.retry_after, fault_reset=args.fault_reset,
+        fault_truncate=args.fault_truncate, fault_non_jpeg=args.fault_non_jpeg,
+        session_lifetime_s=args.session_lifetime, preview_interval_ms=args.preview_interval_ms,
+        cameras=args.cameras, fault_paths=prefixes,
+        fault_401_invalidates=args.fault_401_invalidates, token_lifetime_s=args.token_lifetime,
+        history_s=args.history, proxy_timeout_s=args.proxy_timeout, tfa_code=args.tfa_code,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    print("een-tui: 'emulator' is not available yet", file=sys.stderr)
-    return exitcodes.ERROR
+    """Start the emulator, print how to use it, serve until SIGINT/SIGTERM."""
+    if args.host not in LOOPBACK_HOSTS:
+        print(f"een-tui: warning: serving plain http on {args.host}, not loopback",
+              file=sys.stderr)
+    server = EmulatorServer(config_from_args(args), host=args.host, port=args.port)
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"een-tui: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return exitcodes.ERROR
+    stop = Event()
+    handlers = [gevent.signal_handler(sig, stop.set) for sig in (signal.SIGINT, signal.SIGTERM)]
+    try:
+        print(f"EEN emulator listening on {server.url}")
+        print(f"  login and API URL: {server.url}")
+        print(f"  demo user:        {server.demo_username}")
+        print(f"  demo password:    {server.demo_password}")
+        print(f"  two-factor user:  {server.tfa_username}")
+        print(f"  two-factor pass:  {server.tfa_password}")
+        print(f"  two-factor code:  {server.tfa_code}")
+        print(f"  stats:            {server.url}/_emulator/stats")
+        print("Press Ctrl+C to stop.", flush=True)
+        stop.wait()
+    finally:
+        for handler in handlers:
+            handler.cancel()
+        server.stop()
+    print("emulator stopped", file=sys.stderr)
+    return exitcodes.OK
