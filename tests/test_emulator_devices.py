@@ -134,3 +134,10 @@ def test_ten_thousand_cameras():
         image = session.get(f"{emu.url}/asset/asset/image.jpeg", timeout=10,
                             params={"id": esn, "timestamp": "now", "asset_class": "pre"})
         assert image.status_code == 200 and image.content[:2] == b"\xff\xd8"
+
+
+def test_unknown_path_is_404_and_wrong_method_405(emulator, emulator_session):
+    assert emulator_session.get(f"{emulator.url}/g/nothing", timeout=10).status_code == 404
+    wrong = emulator_session.put(f"{emulator.url}/g/device/list", timeout=10)
+    assert wrong.status_code == 405
+    assert wrong.json()["status_code"] == 405

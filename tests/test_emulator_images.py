@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import time
 
 import pytest
 import requests
@@ -12,6 +13,7 @@ from PIL import Image
 
 from een_tui.api.status import CameraStatus
 from een_tui.api.timestamps import een_timestamp_to_ms
+from een_tui.emulator import EmulatorConfig, EmulatorServer
 
 TS = r"\d{14}\.\d{3}"
 HEADER_FORMATS = {
@@ -226,3 +228,29 @@ def test_bad_timestamp_is_400(emulator, emulator_session, esn):
 def test_before_history_is_no_matching_asset(emulator, emulator_session, esn):
     answer = get_image(emulator, emulator_session, id=esn, timestamp="20000101000000.000")
     assert error_of(answer) == (400, "no matching asset")
+
+
+def test_proxy_timeout_comes_after_the_configured_delay(emulator, emulator_session):
+    emulator.config.proxy_timeout_s = 0.2
+    camera = camera_with(emulator, CameraStatus.INTERNET_OFFLINE)
+    started = time.monotonic()
+    answer = get_image(emulator, emulator_session, id=camera.esn, timestamp="now")
+    assert answer.status_code == 504
+    assert time.monotonic() - started >= 0.2  # a lower bound: cannot flake on a slow machine
+
+
+def test_first_frame_of_history_has_no_prev():
+    config = EmulatorConfig(test_mode=True, history_s=3, preview_interval_ms=1000)
+    with EmulatorServer(config) as emu, requests.Session() as session:
+        token = session.post(f"{emu.url}/g/aaa/authenticate", timeout=10, json={
+            "username": emu.demo_username, "password": emu.demo_password}).json()["token"]
+        session.post(f"{emu.url}/g/aaa/authorize", json={"token": token}, timeout=10)
+        esn = emu.account.online_cameras()[0].esn
+        oldest_first = list_images(emu, session, id=esn, start_timestamp="20000101000000.000",
+                                   count=2)
+        first = get_image(emu, session, id=esn, timestamp=oldest_first[0])
+        assert first.status_code == 200
+        assert first.headers["X-Ee-Prev"] == "unknown"
+        assert first.headers["X-Ee-Next"] == f"preview-{oldest_first[1]}"
+        before = get_image(emu, session, "prev", id=esn, timestamp=oldest_first[0])
+        assert error_of(before) == (400, "no matching asset")

@@ -103,6 +103,7 @@ class EmulatorApp:
             "1234" if config.test_mode else f"{secrets.randbelow(10000):04d}")
         self._timelines: dict[str, Timeline] = {}
         self._device_list_body: bytes | None = None
+        self._routes = self._build_routes()
 
     # -- WSGI ------------------------------------------------------------------------------
 
@@ -186,7 +187,7 @@ class EmulatorApp:
                                  for k, v in reply.headers]
         return reply
 
-    def _route(self, method: str, path: str) -> Callable[[Request, str, float], Reply] | None:
+    def _build_routes(self) -> dict[tuple[str, str], Callable[[Request, str, float], Reply]]:
         routes: dict[tuple[str, str], Callable[[Request, str, float], Reply]] = {
             ("POST", "/g/aaa/authenticate"): self.authenticate,
             ("POST", "/g/aaa/two_factor_authenticate"): self.two_factor_authenticate,
@@ -203,16 +204,16 @@ class EmulatorApp:
             routes[("GET", list_path)] = self.image_list
         for image_path in IMAGE_PATHS:
             routes[("GET", image_path)] = self.image
-        return routes.get((method, path))
+        return routes
+
+    def _route(self, method: str, path: str) -> Callable[[Request, str, float], Reply] | None:
+        return self._routes.get((method, path))
 
     def _no_route(self, method: str, path: str, started: float) -> Reply:
         if path.startswith("/g/") and path.endswith("/"):
             # A trailing slash: a third-party client saw 500s from the real service.
             return error_reply(500, "internal server error", path=path, started=started)
-        known = {p for p in (*IMAGE_PATHS, *LIST_PATHS)} | {
-            "/g/aaa/authenticate", "/g/aaa/two_factor_authenticate", "/g/aaa/authorize",
-            "/g/aaa/isauth", "/g/aaa/logout", "/g/device/list", "/g/device", "/_emulator/stats"}
-        if path in known:
+        if any(known == path for _, known in self._routes):
             return error_reply(405, "method not allowed", path=path, started=started)
         return error_reply(404, "not found", path=path, started=started)
 
