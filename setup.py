@@ -13,7 +13,7 @@ VERSION = re.search(
 setup(
     name="een-tui",
     version=VERSION,
-    description="Terminal UI and CLI for Eagle Eye Networks cloud cameras, with a faithful EEN v1 emulator",
+    description="Terminal UI and CLI for Eagle Eye Networks cloud cameras, with an EEN v1 emulator",
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="MIT",
@@ -27,6 +27,7 @@ setup(
         "platformdirs>=4",
         "werkzeug>=3",
         "tenacity>=8.2",
+        'tomli; python_version<"3.11"',
     ],
     extras_require={
         "test": [

@@ -1,23 +1,79 @@
-"""`een-tui logout`: placeholder until its issue lands."""
+"""`een-tui logout`: end the cached EEN session on the server and delete the cache file."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from een_tui import exitcodes
+from een_tui import config, exitcodes
+from een_tui.api import errors
+from een_tui.api.client import EenClient
+from een_tui.api.session_cache import CachedSession, SessionCache
+from een_tui.api.settings import ConnectionSettings
+from een_tui.commands.common import connection_flags, report_error
+from een_tui.logsetup import setup_logging
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of this command."""
+    parser.add_argument("--login-url", metavar="URL", default=None,
+                        help="EEN login host (default https://login.eagleeyenetworks.com)")
+    parser.add_argument("--api-url", metavar="URL", default=None, help="EEN API host")
+    parser.add_argument("--username", metavar="NAME", default=None,
+                        help="log out this user only (default: every cached user of the host)")
+    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=None,
+                        help="network timeout (default 15)")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("logout", help="(not yet available)")
+    p = sub.add_parser("logout", allow_abbrev=False,
+                       help="end the cached EEN session and delete it",
+                       description="End the cached EEN session on the server and delete the "
+                                   "session cache file.")
     add_arguments(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("een-tui: 'logout' is not available yet", file=sys.stderr)
-    return exitcodes.ERROR
+    """Log out every matching cached session; the cache files are removed in any case."""
+    try:
+        setup_logging()
+        values = config.resolve(connection_flags(args))
+        settings = config.connection_settings(values)
+        cache = SessionCache(config.session_cache_dir())
+        sessions = cache.sessions_for(settings.login_url)
+        if values.get("username"):
+            sessions = [s for s in sessions if s.username == values["username"]]
+        if not sessions:
+            print("een-tui: no cached session to log out", file=sys.stderr)
+            return exitcodes.OK
+        failure: errors.EenError | None = None
+        for session in sessions:
+            failure = _logout_one(settings, cache, session) or failure
+        if failure is not None:
+            print("een-tui: the local session was deleted, but EEN could not be told: "
+                  f"{failure.message}", file=sys.stderr)
+            return exitcodes.ERROR
+        names = ", ".join(s.username for s in sessions)
+        print(f"een-tui: logged out {names}", file=sys.stderr)
+        return exitcodes.OK
+    except (Exception, KeyboardInterrupt) as exc:
+        return report_error(exc)
+
+
+def _logout_one(settings: ConnectionSettings, cache: SessionCache,
+                session: CachedSession) -> errors.EenError | None:
+    """Log one cached session out; returns the error when EEN could not be told."""
+    client = EenClient(settings, session_cache=cache, pool_size=1)
+    client.username = session.username
+    try:
+        if not session.is_expired():
+            client.adopt_session(session)
+        client.logout()
+    except (errors.NetworkError, errors.ServerError, errors.RequestRejected,
+            errors.RateLimited) as exc:
+        return exc
+    finally:
+        cache.delete(session.login_url, session.username)
+        client.close()
+    return None

@@ -1,0 +1,192 @@
+"""What every command that talks to EEN shares: connection options, ``connect()``, the
+``--demo`` emulator, and turning errors into one line on stderr plus an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import logging
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from een_tui import config, exitcodes
+from een_tui.api import errors
+from een_tui.api.client import EenClient
+from een_tui.api.credentials import Credentials, CredentialSource, stdin_is_terminal
+from een_tui.api.session_cache import SessionCache
+from een_tui.api.settings import ConnectionSettings
+from een_tui.logsetup import register_secret, setup_logging
+
+log = logging.getLogger(__name__)
+
+CONNECTION_OPTIONS = "connection"
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """``--login-url --api-url --username --password-file --no-session-cache --demo --timeout``."""
+    group = parser.add_argument_group(
+        CONNECTION_OPTIONS,
+        "The password comes from EEN_PASSWORD, --password-file, or a prompt on a terminal "
+        "(there is no --password flag). EEN_USERNAME, EEN_API_KEY, EEN_LOGIN_URL and "
+        "EEN_API_URL are read too; flags win over the environment, which wins over "
+        "~/.config/een-tui/config.toml.",
+    )
+    group.add_argument("--login-url", metavar="URL", default=None,
+                       help="EEN login host (default https://login.eagleeyenetworks.com)")
+    group.add_argument("--api-url", metavar="URL", default=None,
+                       help="EEN API host (default: the account's branded host after login)")
+    group.add_argument("--username", metavar="NAME", default=None, help="EEN user name")
+    group.add_argument("--password-file", metavar="FILE", default=None,
+                       help="read the password from the first line of FILE")
+    group.add_argument("--no-session-cache", action="store_true", default=False,
+                       help="neither reuse nor store the session")
+    group.add_argument("--timeout", metavar="SECONDS", type=_positive_float, default=None,
+                       help="network timeout of every request (default 15)")
+    group.add_argument("--demo", action="store_true", default=False,
+                       help="use the embedded EEN emulator and its demo account (no network)")
+    group.add_argument("--password", nargs="?", action=RefusePasswordFlag, help=argparse.SUPPRESS)
+
+
+class RefusePasswordFlag(argparse.Action):
+    """``--password`` exists only to say no (a password on the command line shows in ``ps``
+    and in shell history) and to keep argparse from reading it as ``--password-file``."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error("there is no --password option (it would show in ps and shell history): "
+                     "use EEN_PASSWORD, --password-file FILE, or the prompt")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def connection_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The connection flags given on the command line (None = not given)."""
+    return {
+        "login_url": getattr(args, "login_url", None),
+        "api_url": getattr(args, "api_url", None),
+        "username": getattr(args, "username", None),
+        "timeout": getattr(args, "timeout", None),
+    }
+
+
+def credential_source(args: argparse.Namespace, values: dict[str, Any], *,
+                      prompt: bool) -> CredentialSource:
+    """Where this command's user name and password come from."""
+    return CredentialSource(username=values.get("username"),
+                            password_file=getattr(args, "password_file", None),
+                            can_prompt=prompt)
+
+
+def session_cache_for(args: argparse.Namespace, values: dict[str, Any]) -> SessionCache | None:
+    """The session cache, or None with ``--no-session-cache`` (or ``session_cache = false``)."""
+    if getattr(args, "no_session_cache", False) or values.get("session_cache") is False:
+        return None
+    return SessionCache(config.session_cache_dir())
+
+
+def ask_two_factor_code(method: str, destination: str) -> str:
+    """Prompt for the 4-digit code EEN just sent (on stderr, never echoed into logs)."""
+    print(f"EEN sent a login code by {method} to {destination}.", file=sys.stderr)
+    return getpass.getpass("4-digit code: ")
+
+
+@contextlib.contextmanager
+def connect(args: argparse.Namespace, *, pool_size: int = 5,
+            prompt: bool = True) -> Iterator[EenClient]:
+    """A logged-in :class:`EenClient` for the command line in ``args`` (a context manager).
+
+    Reuses a cached session when one is valid; otherwise logs in with the configured
+    credentials, prompting on a terminal when ``prompt`` is true. ``--demo`` starts the
+    embedded emulator (in this process, on 127.0.0.1, an ephemeral port) and logs in as its
+    demo user; it stops when the block ends."""
+    setup_logging()
+    if getattr(args, "demo", False):
+        with demo_client(pool_size=pool_size, timeout=getattr(args, "timeout", None)) as client:
+            yield client
+        return
+    values = config.resolve(connection_flags(args))
+    settings = config.connection_settings(values)
+    register_secret(settings.api_key)
+    source = credential_source(args, values, prompt=prompt)
+    client = EenClient(settings, session_cache=session_cache_for(args, values),
+                       pool_size=pool_size, relogin_credentials=source.non_interactive)
+    try:
+        client.username = source.resolve_username()
+        if not client.resume():
+            credentials = source.resolve()
+            ask = ask_two_factor_code if prompt and stdin_is_terminal() else None
+            client.login(credentials.username, credentials.password, ask_code=ask)
+        yield client
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def demo_client(*, pool_size: int = 5, timeout: float | None = None) -> Iterator[EenClient]:
+    """The embedded emulator with its demo account, and a client logged in to it."""
+    from een_tui.emulator import EmulatorConfig, EmulatorServer  # only --demo needs it
+
+    with EmulatorServer(EmulatorConfig(), host="127.0.0.1", port=0) as emulator:
+        log.info("demo: embedded emulator at %s", emulator.url)
+        settings = ConnectionSettings(login_url=emulator.url, api_url=emulator.url,
+                                      timeout=timeout or 15.0)
+        demo = Credentials(emulator.demo_username, emulator.demo_password)
+        client = EenClient(settings, session_cache=None, pool_size=pool_size,
+                           relogin_credentials=lambda: demo)
+        try:
+            client.login(demo.username, demo.password)
+            yield client
+        finally:
+            client.close()
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """The documented exit code of an error (``AuthError`` -> 3, Ctrl+C -> 130, else 1)."""
+    if isinstance(exc, KeyboardInterrupt):
+        return exitcodes.INTERRUPTED
+    if isinstance(exc, errors.AuthError):
+        return exitcodes.AUTH_FAILED
+    if isinstance(exc, errors.ConfigurationError):
+        return exitcodes.USAGE if _is_usage_problem(exc) else exitcodes.AUTH_FAILED
+    return exitcodes.ERROR
+
+
+def _is_usage_problem(exc: errors.ConfigurationError) -> bool:
+    """Missing credentials are an authentication failure; bad URLs or files a usage error."""
+    text = exc.message
+    return not (text.startswith("no EEN user name") or text.startswith("no EEN password")
+                or "password file" in text)
+
+
+def error_message(exc: BaseException) -> str:
+    """One line for a person, without traceback or secrets."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, errors.EenError):
+        text = exc.message
+    elif isinstance(exc, OSError):
+        text = f"{exc.strerror or exc.__class__.__name__}" + (
+            f": {exc.filename}" if exc.filename else "")
+    else:
+        text = f"unexpected error ({exc.__class__.__name__}); details are in {config.log_file()}"
+    return " ".join(str(text).split())
+
+
+def report_error(exc: BaseException, *, prog: str = "een-tui") -> int:
+    """Log ``exc`` (with its traceback, to the log file), print one line on stderr, and return
+    its exit code."""
+    if isinstance(exc, errors.EenError | KeyboardInterrupt):
+        log.warning("%s: %s", exc.__class__.__name__, error_message(exc))
+    else:
+        log.error("unexpected error", exc_info=exc)
+    print(f"{prog}: error: {error_message(exc)}", file=sys.stderr)
+    return exit_code_for(exc)

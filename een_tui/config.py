@@ -1,0 +1,123 @@
+"""Settings: command-line flags > environment > config file > defaults; XDG paths via platformdirs.
+
+The config file is ``~/.config/een-tui/config.toml`` (``$XDG_CONFIG_HOME``), for example::
+
+    login_url = "https://login.eagleeyenetworks.com"
+    username = "me@example.com"
+    timeout = 15
+
+The password is never read from the config file: use ``EEN_PASSWORD``, ``--password-file`` or the
+prompt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from een_tui.api.errors import ConfigurationError
+from een_tui.api.settings import DEFAULT_LOGIN_URL, ConnectionSettings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+APP_NAME = "een-tui"
+log = logging.getLogger(__name__)
+
+# environment variable -> setting name
+ENVIRONMENT = {
+    "EEN_LOGIN_URL": "login_url",
+    "EEN_API_URL": "api_url",
+    "EEN_USERNAME": "username",
+    "EEN_API_KEY": "api_key",
+    "EEN_TIMEOUT": "timeout",
+}
+CONFIG_KEYS = {"login_url", "api_url", "username", "api_key", "timeout", "session_cache"}
+
+
+def config_dir() -> Path:
+    """``$XDG_CONFIG_HOME/een-tui``."""
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def config_file() -> Path:
+    """The TOML config file (may not exist)."""
+    return config_dir() / "config.toml"
+
+
+def state_dir() -> Path:
+    """``$XDG_STATE_HOME/een-tui``: session cache and log file."""
+    return platformdirs.user_state_path(APP_NAME)
+
+
+def session_cache_dir() -> Path:
+    """Where cached sessions live (mode 0700, files 0600)."""
+    return state_dir() / "sessions"
+
+
+def log_file() -> Path:
+    """The log file (the only place logs go)."""
+    return state_dir() / "een-tui.log"
+
+
+def read_config_file(path: Path | None = None) -> dict[str, Any]:
+    """The config file's known keys; {} when it does not exist. Bad TOML: ConfigurationError."""
+    path = path or config_file()
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"cannot read the config file {path}: {exc}") from exc
+    unknown = sorted(set(data) - CONFIG_KEYS)
+    if unknown:
+        log.warning("config file %s: unknown keys ignored: %s", path, ", ".join(unknown))
+    if "password" in data:
+        log.warning("config file %s: 'password' is ignored (use EEN_PASSWORD)", path)
+    return {k: v for k, v in data.items() if k in CONFIG_KEYS}
+
+
+def resolve(flags: dict[str, Any], *, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Merge the layers: flags (None = not given) > environment > config file > defaults."""
+    environ = os.environ if environ is None else environ
+    merged: dict[str, Any] = {
+        "login_url": DEFAULT_LOGIN_URL,
+        "api_url": None,
+        "username": None,
+        "api_key": None,
+        "timeout": 15.0,
+        "session_cache": True,
+    }
+    merged.update(read_config_file())
+    for variable, name in ENVIRONMENT.items():
+        value = environ.get(variable)
+        if value:
+            merged[name] = value
+    merged.update({k: v for k, v in flags.items() if v is not None})
+    return merged
+
+
+def connection_settings(values: dict[str, Any]) -> ConnectionSettings:
+    """Build :class:`ConnectionSettings` from merged values, with clear errors for bad ones."""
+    try:
+        timeout = float(values.get("timeout") or 15.0)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(
+            f"the timeout must be a number: {values.get('timeout')!r}") from exc
+    for name in ("login_url", "api_url", "api_key"):
+        if values.get(name) is not None and not isinstance(values[name], str):
+            raise ConfigurationError(f"{name} must be a string")
+    return ConnectionSettings(
+        login_url=values.get("login_url") or DEFAULT_LOGIN_URL,
+        api_url=values.get("api_url") or None,
+        api_key=values.get("api_key") or None,
+        timeout=timeout,
+    )

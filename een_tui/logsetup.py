@@ -1,0 +1,62 @@
+"""Logging into the log file under the XDG state dir, never onto the screen; secrets redacted."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+from een_tui import config
+
+_SECRETS: set[str] = set()
+_HANDLER_NAME = "een-tui-file"
+
+
+def register_secret(value: str | None) -> None:
+    """Never let ``value`` (a password, an auth key, an API key) reach the log file."""
+    if value and len(value) >= 4:
+        _SECRETS.add(value)
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces every registered secret in a record's final message by ``***``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _SECRETS:
+            message = record.getMessage()
+            redacted = message
+            for secret in _SECRETS:
+                redacted = redacted.replace(secret, "***")
+            if redacted != message:
+                record.msg, record.args = redacted, ()
+        return True
+
+
+def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path:
+    """Send every log record to the log file (mode 0600) and nowhere else; idempotent."""
+    path = path or config.log_file()
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if handler.get_name() == _HANDLER_NAME:
+            if Path(getattr(handler, "baseFilename", "")) == path.absolute():
+                return path
+            root.removeHandler(handler)
+            handler.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.touch(mode=0o600)
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=2, encoding="utf-8"
+    )
+    handler.set_name(_HANDLER_NAME)
+    handler.addFilter(RedactSecrets())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s")
+    )
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    logging.captureWarnings(True)
+    os.chmod(path, 0o600)
+    return path
