@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-EEN_TIMESTAMP_RE = re.compile(r"^\d{14}\.\d{3}$")
-ESN_RE = re.compile(r"^[0-9a-fA-F]{8}$")
+EEN_TIMESTAMP_RE = re.compile(r"\d{14}\.\d{3}")
+ESN_RE = re.compile(r"[0-9a-fA-F]{8}")
 
 
 def is_een_timestamp(value: object) -> bool:
     """True for a well-formed ``YYYYMMDDhhmmss.mmm`` string that is a real date."""
-    if not isinstance(value, str) or not EEN_TIMESTAMP_RE.match(value):
+    if not isinstance(value, str) or not EEN_TIMESTAMP_RE.fullmatch(value):
         return False
     try:
         parse_een_timestamp(value)
@@ -22,7 +22,7 @@ def is_een_timestamp(value: object) -> bool:
 
 def is_esn(value: object) -> bool:
     """True for a valid ESN (8 hex characters)."""
-    return isinstance(value, str) and bool(ESN_RE.match(value))
+    return isinstance(value, str) and bool(ESN_RE.fullmatch(value))
 
 
 def format_een_timestamp(moment: datetime) -> str:
@@ -34,7 +34,7 @@ def format_een_timestamp(moment: datetime) -> str:
 
 def parse_een_timestamp(value: str) -> datetime:
     """Parse an EEN timestamp into an aware UTC datetime; ValueError when malformed."""
-    if not EEN_TIMESTAMP_RE.match(value):
+    if not EEN_TIMESTAMP_RE.fullmatch(value):
         raise ValueError(f"not an EEN timestamp: {value!r}")
     moment = datetime.strptime(value[:14], "%Y%m%d%H%M%S")
     return moment.replace(microsecond=int(value[15:18]) * 1000, tzinfo=timezone.utc)

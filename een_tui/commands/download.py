@@ -1,23 +1,185 @@
-"""`een-tui download`: placeholder until its issue lands."""
+"""`een-tui download`: download N distinct preview images of one camera, headless.
+
+Progress goes to stderr (a live line on a terminal, one line per file otherwise), the summary
+too; ``--json`` prints the summary as JSON on stdout. Ctrl+C cancels cleanly: saved files stay,
+``.part`` files go, the summary is printed, and the exit code is 130.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import signal
 import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import gevent
 
 from een_tui import exitcodes
+from een_tui.api.devices import Device
+from een_tui.api.timestamps import is_esn
+from een_tui.commands.common import add_connection_options, connect, error_message, report_error
+from een_tui.download.engine import DownloadEngine
+from een_tui.download.events import FailureKind, RunFinished, RunOutcome
+from een_tui.download.headless import HeadlessPrinter, summary_dict
+from een_tui.download.options import MAX_COUNT, MAX_WORKERS, DownloadOptions
+
+DESCRIPTION = """\
+Download COUNT distinct preview images of one camera into OUT/<ESN>/<timestamp>.jpg with
+WORKERS concurrent downloads. The camera is --camera ESN, or a random online camera that passes
+a health check (--random, the default)."""
+
+
+def _bounded_int(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _esn(text: str) -> str:
+    if not is_esn(text.strip()) or "\n" in text:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a camera ESN (8 hex characters)")
+    return text.strip().lower()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of this command."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--camera", metavar="ESN", type=_esn, help="the camera to download from")
+    which.add_argument(
+        "--random",
+        action="store_true",
+        help="a random online camera that passes a health check (the default)",
+    )
+    parser.add_argument(
+        "--count",
+        type=_bounded_int(1, MAX_COUNT),
+        default=20,
+        help="distinct images to save (default 20)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_bounded_int(1, MAX_WORKERS),
+        default=5,
+        help="concurrent downloads (default 5)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("out"), help="output folder (default ./out)"
+    )
+    parser.add_argument(
+        "--max-attempts",
+        type=_bounded_int(1, 10 * MAX_COUNT),
+        default=None,
+        metavar="N",
+        help="total image requests allowed, retries included (default 3 x COUNT + 10)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    add_connection_options(parser)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("download", help="(not yet available)")
+    p = sub.add_parser(
+        "download",
+        help="download distinct preview images of one camera",
+        description=DESCRIPTION,
+        epilog=exitcodes.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_arguments(p)
     p.set_defaults(run=run)
 
 
+def exit_code_for_result(result: RunFinished) -> int:
+    """0 all saved, 130 cancelled, 5 fewer than asked, 4 no camera, 3 auth, else 1."""
+    if result.outcome is RunOutcome.DONE:
+        return exitcodes.OK
+    if result.outcome is RunOutcome.CANCELLED:
+        return exitcodes.INTERRUPTED
+    if result.outcome is RunOutcome.INCOMPLETE:
+        return exitcodes.INCOMPLETE
+    return {
+        FailureKind.NO_USABLE_CAMERA: exitcodes.NO_USABLE_CAMERA,
+        FailureKind.AUTH: exitcodes.AUTH_FAILED,
+    }.get(result.error_kind, exitcodes.ERROR)
+
+
+@contextlib.contextmanager
+def cancel_on_sigint(cancel: Callable[[], None]) -> Iterator[None]:
+    """Ctrl+C calls ``cancel`` (from the hub) instead of raising KeyboardInterrupt somewhere
+    in a worker; afterwards Python's own SIGINT handler is back in place."""
+    previous = signal.getsignal(signal.SIGINT)
+    watcher = gevent.signal_handler(signal.SIGINT, cancel)
+    try:
+        yield
+    finally:
+        watcher.cancel()
+        # libev leaves SIGINT at SIG_DFL when its watcher stops: reinstall Python's handler
+        signal.signal(signal.SIGINT, previous)
+
+
+def _find_camera(devices: list[Device], esn: str) -> Device | None:
+    for device in devices:
+        if isinstance(device.id, str) and device.id.lower() == esn:
+            return device
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
-    print("een-tui: 'download' is not available yet", file=sys.stderr)
-    return exitcodes.ERROR
+    """Log in, pick the camera, download, print the summary; returns the exit code."""
+    options = DownloadOptions(
+        count=args.count,
+        workers=args.workers,
+        out_dir=args.out,
+        attempt_budget=args.max_attempts,
+    )
+    printer = HeadlessPrinter(sys.stderr, summary=True)
+    try:
+        with connect(args, pool_size=options.workers) as client:
+            devices = client.list_devices().devices
+            camera = None
+            if args.camera:
+                camera = _find_camera(devices, args.camera)
+                if camera is None:
+                    message = f"no camera with ESN {args.camera} in this account"
+                    return _fail(args, exitcodes.NO_USABLE_CAMERA, message)
+            engine = DownloadEngine(client, options, on_event=printer.handle)
+            with cancel_on_sigint(engine.cancel):
+                result = engine.run(camera=camera, candidates=devices)
+    except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback
+        code = report_error(exc)
+        if args.json:
+            print(json.dumps(_failure_summary(error_message(exc))))
+        return code
+    if args.json:
+        print(json.dumps(summary_dict(result), indent=2))
+    return exit_code_for_result(result)
+
+
+def _fail(args: argparse.Namespace, code: int, message: str) -> int:
+    print(f"een-tui: error: {message}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(_failure_summary(message)))
+    return code
+
+
+def _failure_summary(message: str) -> dict:
+    """The ``--json`` summary of a run that never started."""
+    return {
+        "outcome": "failed",
+        "camera": None,
+        "requested": None,
+        "saved": 0,
+        "files": [],
+        "failures": {},
+        "elapsed_s": 0.0,
+        "error": message,
+    }

@@ -35,6 +35,10 @@ class RunPlanned:
     workers: int
     timestamps: tuple[str, ...]  # planned, newest first, spares included
     out_dir: str
+    # Added by the engine: files of planned timestamps already on disk; they count as saved
+    # and are not fetched again. ``source`` says how the plan was made: "list" or "walk".
+    already_saved: tuple[str, ...] = ()
+    source: str = "list"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,15 @@ class ImageFailed:
     final: bool
 
 
+class FailureKind(enum.Enum):
+    """Why a run FAILED (added by the engine): lets commands pick the exit code."""
+
+    NO_USABLE_CAMERA = "no_usable_camera"  # exit 4
+    AUTH = "auth"  # exit 3
+    STORAGE = "storage"  # disk full, unwritable folder: exit 1
+    OTHER = "other"  # exit 1
+
+
 class RunOutcome(enum.Enum):
     DONE = "done"  # all requested images saved
     INCOMPLETE = "incomplete"  # attempt budget or spares exhausted
@@ -88,6 +101,8 @@ class RunFinished:
     failures: dict[str, int] = field(default_factory=dict)  # reason -> count
     elapsed_s: float = 0.0
     error: str | None = None  # the fatal error in words, for FAILED
+    error_kind: FailureKind | None = None  # added: the kind of fatal error, for FAILED
+    out_dir: str | None = None  # added: the camera's output folder (None before one is chosen)
 
     @property
     def saved(self) -> int:

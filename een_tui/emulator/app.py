@@ -446,7 +446,7 @@ class EmulatorApp:
             return None
         if RELATIVE_MS_RE.match(value):
             return now_ms + int(value)
-        if EEN_TIMESTAMP_RE.match(value):
+        if EEN_TIMESTAMP_RE.fullmatch(value):
             try:
                 return een_timestamp_to_ms(value)
             except ValueError:

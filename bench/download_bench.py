@@ -1,0 +1,171 @@
+"""Download-phase benchmark: een-tui with W=5 and W=1 workers vs a plain sequential `requests`
+loop, against the emulator with a fixed per-image latency L.
+
+    python bench/download_bench.py [--latency-ms 100] [--count 20] [--repeat 3] [--in-process]
+
+The emulator runs in a subprocess (its own CPU, like a remote server) unless --in-process.
+Prints, per variant, the median wall time of the download phase (after login, camera choice and
+planning) and its ratio to the ideal ceil(N/W) x L. Aim: W=5 within 1.15x of the ideal.
+"""
+
+from __future__ import annotations
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import math  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import requests  # noqa: E402
+
+from een_tui.api.client import ConnectionSettings, EenClient, session_cookie  # noqa: E402
+from een_tui.download import DownloadEngine, DownloadOptions  # noqa: E402
+from een_tui.download.events import RunOutcome  # noqa: E402
+from een_tui.emulator import EmulatorConfig, EmulatorServer  # noqa: E402
+
+SUBPROCESS_SERVER = """
+from gevent import monkey; monkey.patch_all()
+import sys
+from een_tui.emulator import EmulatorConfig, EmulatorServer
+server = EmulatorServer(EmulatorConfig(seed=1, test_mode=True, image_latency_ms=float(sys.argv[1])),
+                        host="127.0.0.1", port=0).start()
+print(server.url, flush=True)
+server.serve_forever()
+"""
+
+
+@dataclass
+class RemoteEmulator:
+    """An emulator in a subprocess: the same ``url``/``stats``/demo user as EmulatorServer."""
+
+    url: str
+    demo_username: str = EmulatorServer.demo_username
+    demo_password: str = EmulatorServer.demo_password
+
+    def stats(self) -> dict:
+        return requests.get(f"{self.url}/_emulator/stats", timeout=5).json()
+
+    def reset_stats(self) -> None:
+        requests.delete(f"{self.url}/_emulator/stats", timeout=5)
+
+
+@contextlib.contextmanager
+def emulator(latency_ms: float, in_process: bool) -> Iterator[EmulatorServer | RemoteEmulator]:
+    """The emulator with a fixed per-image latency, in this process or in a subprocess."""
+    if in_process:
+        config = EmulatorConfig(seed=1, test_mode=True, image_latency_ms=latency_ms)
+        with EmulatorServer(config, host="127.0.0.1", port=0) as emu:
+            yield emu
+        return
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SUBPROCESS_SERVER, str(latency_ms)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield RemoteEmulator(url=proc.stdout.readline().strip())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def logged_in_client(emu: EmulatorServer, pool_size: int) -> EenClient:
+    client = EenClient(
+        ConnectionSettings(login_url=emu.url), session_cache=None, pool_size=pool_size
+    )
+    client.login(emu.demo_username, emu.demo_password)
+    return client
+
+
+def een_tui_phase(emu: EmulatorServer, esn: str, count: int, workers: int, out: Path) -> float:
+    """Wall time of the engine's worker phase for ``count`` images."""
+    client = logged_in_client(emu, workers)
+    camera = next(d for d in client.list_devices().devices if d.id == esn)
+    engine = DownloadEngine(client, DownloadOptions(count=count, workers=workers, out_dir=out))
+    emu.reset_stats()
+    result = engine.run(camera=camera)
+    stats = emu.stats()
+    if stats["images_in_flight_max"] != workers:
+        print(f"  W={workers}: peak {stats['images_in_flight_max']} image requests in flight")
+    if result.outcome is not RunOutcome.DONE:
+        raise SystemExit(f"een-tui W={workers}: {result.outcome.value}: {result.error}")
+    return engine.download_elapsed_s
+
+
+def requests_loop_phase(emu: EmulatorServer, esn: str, count: int, out: Path) -> float:
+    """Wall time of a plain sequential loop: one requests.Session, one image after another."""
+    http = requests.Session()
+    token = http.post(
+        f"{emu.url}/g/aaa/authenticate",
+        json={"username": emu.demo_username, "password": emu.demo_password},
+    ).json()
+    answer = http.post(f"{emu.url}/g/aaa/authorize", json={"token": token["token"]})
+    auth_key, _ = session_cookie(answer)
+    listing = http.get(
+        f"{emu.url}/asset/list/image",
+        params={
+            "id": esn,
+            "start_timestamp": "now",
+            "count": -count,
+            "asset_class": "pre",
+            "A": auth_key,
+        },
+    ).json()
+    stamps = [entry["s"] for entry in listing][:count]
+    folder = out / esn
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    for stamp in stamps:
+        reply = http.get(
+            f"{emu.url}/asset/asset/image.jpeg",
+            params={"id": esn, "timestamp": stamp, "asset_class": "pre", "A": auth_key},
+        )
+        reply.raise_for_status()
+        (folder / f"{stamp}.jpg").write_bytes(reply.content)
+    return time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-ms", type=float, default=100.0, help="per-image latency L")
+    parser.add_argument("--count", type=int, default=20, help="images N")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per variant (median shown)")
+    parser.add_argument("--in-process", action="store_true", help="emulator in this process")
+    args = parser.parse_args()
+    latency_s = args.latency_ms / 1000
+    with emulator(args.latency_ms, args.in_process) as emu:
+        probe = logged_in_client(emu, 1)
+        esn = sorted(d.id for d in probe.list_devices().devices if d.usable)[0]
+        variants = [
+            ("een-tui W=5", 5, lambda out: een_tui_phase(emu, esn, args.count, 5, out)),
+            ("een-tui W=1", 1, lambda out: een_tui_phase(emu, esn, args.count, 1, out)),
+            ("requests loop", 1, lambda out: requests_loop_phase(emu, esn, args.count, out)),
+        ]
+        where = "in-process" if args.in_process else "subprocess"
+        print(
+            f"N = {args.count} images, L = {args.latency_ms:.0f} ms per image, camera {esn}, "
+            f"median of {args.repeat}, emulator {where}"
+        )
+        print(f"{'variant':<15} {'W':>2} {'wall (s)':>9} {'ideal (s)':>9} {'ratio':>6}")
+        for name, workers, phase in variants:
+            times = []
+            for _ in range(args.repeat):
+                with tempfile.TemporaryDirectory() as out:
+                    times.append(phase(Path(out)))
+            wall = statistics.median(times)
+            ideal = math.ceil(args.count / workers) * latency_s
+            print(f"{name:<15} {workers:>2} {wall:>9.3f} {ideal:>9.3f} {wall / ideal:>5.2f}x")
+
+
+if __name__ == "__main__":
+    main()

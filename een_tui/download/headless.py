@@ -1,0 +1,165 @@
+"""The headless renderer of download events (``een-tui download``).
+
+On a terminal: one compact status line, redrawn at most ten times a second. Otherwise (a pipe, a
+log file): one line per saved file, rejected camera and abandoned timestamp, no animation. Both
+end with a summary; :func:`summary_dict` is the ``--json`` form of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import TextIO
+
+from een_tui.download.events import (
+    CameraRejected,
+    Event,
+    ImageFailed,
+    ImageSaved,
+    RunFinished,
+    RunPlanned,
+    WorkerState,
+    WorkerUpdate,
+)
+from een_tui.download.health import describe_camera
+
+LIVE_INTERVAL_S = 0.1
+CLEAR_LINE = "\r\x1b[K"
+
+
+def _size(num: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if num < 1024 or unit == "GB":
+            return f"{num:.0f} {unit}" if unit == "B" else f"{num:.1f} {unit}"
+        num /= 1024
+    return f"{num:.1f} GB"  # pragma: no cover
+
+
+def summary_dict(result: RunFinished) -> dict:
+    """The run's summary for ``--json``: camera, requested, saved, files, failures, elapsed."""
+    camera = result.camera
+    elapsed = round(result.elapsed_s, 3)
+    return {
+        "outcome": result.outcome.value,
+        "camera": None
+        if camera is None
+        else {"id": camera.id, "name": camera.name, "status": camera.status.value},
+        "requested": result.requested,
+        "saved": result.saved,
+        "files": list(result.files),
+        "failures": dict(result.failures),
+        "elapsed_s": elapsed,
+        "images_per_s": round(result.saved / result.elapsed_s, 2) if result.elapsed_s else None,
+        "out_dir": result.out_dir,
+        "error": result.error,
+    }
+
+
+class HeadlessPrinter:
+    """Renders engine events on ``stream`` (stderr); ``live`` defaults to ``stream.isatty()``."""
+
+    def __init__(self, stream: TextIO, *, live: bool | None = None, summary: bool = True) -> None:
+        self.stream = stream
+        self.live = stream.isatty() if live is None else live
+        self.summary = summary
+        self._states: dict[int, WorkerState] = {}
+        self._bytes = 0
+        self._saved = 0
+        self._requested = 0
+        self._started = time.monotonic()
+        self._last_draw = 0.0
+        self._line_shown = False
+        self._finished = False
+
+    def handle(self, event: Event) -> None:
+        """The engine's ``on_event`` callback."""
+        if isinstance(event, WorkerUpdate):
+            self._states[event.worker] = event.state
+            self._draw()
+        elif isinstance(event, ImageSaved):
+            self._saved, self._requested = event.saved, event.requested
+            self._bytes += event.size
+            if self.live:
+                self._draw(force=event.saved >= event.requested)
+            else:
+                width = len(str(event.requested))
+                self._line(
+                    f"saved {event.saved:>{width}}/{event.requested} {event.path} "
+                    f"({event.size} bytes)"
+                )
+        elif isinstance(event, ImageFailed):
+            if event.final:
+                self._line(f"gave up on {event.timestamp}: {event.reason}")
+        elif isinstance(event, CameraRejected):
+            self._line(f"skipped camera {describe_camera(event.camera)}: {event.reason}")
+        elif isinstance(event, RunPlanned):
+            self._requested = event.requested
+            self._saved = len(event.already_saved)
+            self._started = time.monotonic()
+            already = (
+                f" ({len(event.already_saved)} already on disk)" if event.already_saved else ""
+            )
+            self._line(
+                f"camera {describe_camera(event.camera)} ({event.camera.status.label}): "
+                f"{event.requested} previews with {event.workers} workers to {event.out_dir}"
+                f"{already}"
+            )
+        elif isinstance(event, RunFinished):
+            self._finished = True
+            self._clear()
+            if self.summary:
+                for line in summary_lines(event):
+                    self._line(line)
+
+    def _line(self, text: str) -> None:
+        self._clear()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+        if self.live:
+            self._draw(force=True)
+
+    def _clear(self) -> None:
+        if self._line_shown:
+            self.stream.write(CLEAR_LINE)
+            self.stream.flush()
+            self._line_shown = False
+
+    def _draw(self, *, force: bool = False) -> None:
+        if not self.live or not self._requested or self._finished:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_draw < LIVE_INTERVAL_S:
+            return
+        self._last_draw = now
+        states = list(self._states.values())
+        busy = sum(s is WorkerState.FETCHING for s in states)
+        retrying = sum(s is WorkerState.RETRYING for s in states)
+        elapsed = max(now - self._started, 1e-6)
+        text = (
+            f"{self._saved}/{self._requested} saved | {busy} fetching, {retrying} retrying | "
+            f"{_size(self._bytes)} | {self._saved / elapsed:.1f} images/s"
+        )
+        width = shutil.get_terminal_size((80, 24)).columns
+        self.stream.write(CLEAR_LINE + text[: max(10, width - 1)])
+        self.stream.flush()
+        self._line_shown = True
+
+
+def summary_lines(result: RunFinished) -> list[str]:
+    """The human summary: camera, saved/requested, speed, folder, failures by reason, error."""
+    lines = []
+    if result.camera is not None:
+        lines.append(f"camera    {describe_camera(result.camera)} ({result.camera.status.label})")
+    rate = result.saved / result.elapsed_s if result.elapsed_s else 0.0
+    lines.append(
+        f"saved     {result.saved}/{result.requested} in {result.elapsed_s:.2f} s "
+        f"({rate:.1f} images/s) [{result.outcome.value}]"
+    )
+    if result.out_dir:
+        lines.append(f"folder    {result.out_dir}")
+    if result.failures:
+        parts = ", ".join(f"{reason}: {n}" for reason, n in sorted(result.failures.items()))
+        lines.append(f"failures  {parts}")
+    if result.error:
+        lines.append(f"error     {result.error}")
+    return lines
