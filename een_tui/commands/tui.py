@@ -1,23 +1,104 @@
-"""`een-tui tui`: placeholder until its issue lands."""
+"""The terminal UI (``een-tui`` with no sub-command): its options and ``run``.
+
+Hidden options for tests and the bench (not in ``--help``): ``--demo-image-latency-ms MS``
+(the embedded emulator answers image requests this much later, so a run lasts long enough
+to watch) and ``--demo-cameras N`` (an account of N cameras instead of the demo account)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from een_tui import exitcodes
+from een_tui.commands.common import add_connection_options, report_error
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of this command."""
+    """Options of the terminal UI (the top level of ``een-tui``)."""
+    group = parser.add_argument_group("download (terminal UI)")
+    group.add_argument(
+        "--count",
+        type=_positive_int,
+        default=20,
+        metavar="N",
+        help="images per download (default 20)",
+    )
+    group.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=5,
+        metavar="W",
+        help="concurrent downloads (default 5)",
+    )
+    group.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out"),
+        metavar="DIR",
+        help="download folder (default ./out)",
+    )
+    group.add_argument(
+        "--camera",
+        default=None,
+        metavar="ESN_OR_NAME",
+        help="download from this camera as soon as the list is loaded",
+    )
+    group.add_argument("--demo-image-latency-ms", type=float, default=None, help=argparse.SUPPRESS)
+    group.add_argument("--demo-cameras", type=_positive_int, default=None, help=argparse.SUPPRESS)
+    add_connection_options(parser)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tui", help="(not yet available)")
+    p = sub.add_parser("tui", help="open the terminal UI (the default)")
     add_arguments(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("een-tui: 'tui' is not available yet", file=sys.stderr)
-    return exitcodes.ERROR
+    """Open the terminal UI; returns the exit code."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "een-tui: the terminal UI needs a terminal; for scripts use "
+            "'een-tui cameras' or 'een-tui download'",
+            file=sys.stderr,
+        )
+        return exitcodes.USAGE
+    from een_tui.download.options import MAX_COUNT, MAX_WORKERS
+    from een_tui.ui.app import App, AppOptions
+    from een_tui.ui.connection import AccountConnection, DemoConnection
+
+    if args.count > MAX_COUNT or args.workers > MAX_WORKERS:
+        print(
+            f"een-tui: error: --count is at most {MAX_COUNT}, --workers at most {MAX_WORKERS}",
+            file=sys.stderr,
+        )
+        return exitcodes.USAGE
+    if args.demo:
+        emulator_options: dict = {}
+        if args.demo_image_latency_ms is not None:
+            emulator_options["image_latency_ms"] = args.demo_image_latency_ms
+        if args.demo_cameras is not None:
+            emulator_options["cameras"] = args.demo_cameras
+        connection = DemoConnection(
+            pool_size=args.workers, timeout=args.timeout, emulator_options=emulator_options
+        )
+    else:
+        connection = AccountConnection(args, pool_size=args.workers)
+    options = AppOptions(
+        count=args.count, workers=args.workers, out_dir=args.out, camera=args.camera
+    )
+    try:
+        return App(connection, options).run()
+    except Exception as exc:
+        return report_error(exc)

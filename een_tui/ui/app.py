@@ -1,0 +1,512 @@
+"""The app controller: owns the connection (client), the download engine and the screens.
+
+Threading model: urwid runs in the main greenlet on :class:`GeventEventLoop`. Network work
+(login, device list, the engine) runs in worker greenlets, which never touch widgets: they hand
+results to the loop greenlet with ``call_soon``, and engine events are queued and applied in
+batches, at most :data:`MAX_FPS` times a second (one redraw per batch)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import gevent
+import urwid
+
+from een_tui import exitcodes
+from een_tui.api import errors
+from een_tui.api.client import AuthChallenge, EenClient
+from een_tui.api.devices import Device
+from een_tui.download.engine import DownloadEngine
+from een_tui.download.events import Event, RunFinished
+from een_tui.download.options import DownloadOptions
+from een_tui.logsetup import setup_logging
+from een_tui.ui import keymap
+from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
+from een_tui.ui.details import DetailsOverlay
+from een_tui.ui.download_screen import DownloadScreen
+from een_tui.ui.eventloop import GeventEventLoop
+from een_tui.ui.help import HelpOverlay
+from een_tui.ui.login_screen import LoginActions, LoginScreen
+from een_tui.ui.palette import no_color_requested, palette
+
+log = logging.getLogger(__name__)
+
+MAX_FPS = 20
+TICK_S = 1.0  # elapsed-time refresh while a download runs
+SHUTDOWN_TIMEOUT_S = 5.0
+
+
+class Connection(Protocol):
+    """Where the session comes from (see :mod:`een_tui.ui.connection`)."""
+
+    client: EenClient | None
+    username: str
+    server: str
+
+    def open(self) -> bool: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class AppOptions:
+    """What the UI downloads and where (the options shared with ``een-tui download``)."""
+
+    count: int = 20
+    workers: int = 5
+    out_dir: Path = field(default_factory=lambda: Path("out"))
+    camera: str | None = None  # ESN or name: download from it as soon as the list is in
+
+
+class LogStream(io.TextIOBase):
+    """A text stream into the log (for greenlet tracebacks that gevent prints)."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self._logger = logger
+        self._buffer = ""
+
+    def write(self, text: str) -> int:
+        self._buffer += text
+        while "\n" in self._buffer:
+            line, self._buffer = self._buffer.split("\n", 1)
+            if line.strip():
+                self._logger.error("%s", line)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._buffer.strip():
+            self._logger.error("%s", self._buffer)
+        self._buffer = ""
+
+
+def login_error_text(exc: BaseException) -> str:
+    """A login failure in words for the login screen."""
+    if isinstance(exc, errors.InvalidCredentials):
+        return "Wrong user name or password."
+    if isinstance(exc, errors.EenError):
+        text = exc.message
+        if isinstance(exc, errors.NetworkError) and not text.lower().startswith("cannot"):
+            text = f"network problem: {text}"
+        return text[:1].upper() + text[1:]
+    return f"Unexpected error ({exc.__class__.__name__}); details are in the log file."
+
+
+class App:
+    """The terminal UI. ``run()`` returns the process exit code."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        options: AppOptions,
+        *,
+        screen: urwid.BaseScreen | None = None,
+    ) -> None:
+        self.connection = connection
+        self.options = options
+        self.exit_code = exitcodes.OK
+        self.event_loop = GeventEventLoop()
+        self.no_color = no_color_requested()
+        self.screen = screen or urwid.display.raw.Screen()
+        if self.no_color:
+            self.screen.set_terminal_properties(colors=1)
+        self.colors = getattr(self.screen, "colors", 16)
+        self.header = urwid.Text("", wrap="clip")
+        self.footer = urwid.Text("", wrap="clip")
+        self.body = urwid.WidgetPlaceholder(
+            urwid.Filler(urwid.Text(("dim", "Connecting…"), align="center"))
+        )
+        self.frame = urwid.Frame(
+            self.body,
+            header=urwid.AttrMap(self.header, "header"),
+            footer=urwid.AttrMap(self.footer, "footer"),
+        )
+        self.main_loop = urwid.MainLoop(
+            self.frame,
+            palette(),
+            screen=self.screen,
+            event_loop=self.event_loop,
+            unhandled_input=self._unhandled_input,
+            handle_mouse=False,
+        )
+        self.context = keymap.LOGIN
+        self.cameras = CamerasScreen(
+            CameraActions(
+                download=self.start_download,
+                random=lambda: self.start_download(None),
+                refresh=self.load_cameras,
+                details=self.show_details,
+            )
+        )
+        self.login: LoginScreen | None = None
+        self.download: DownloadScreen | None = None
+        self.engine: DownloadEngine | None = None
+        self.engine_greenlet: gevent.Greenlet | None = None
+        self.devices: list[Device] = []
+        self._challenge: AuthChallenge | None = None
+        self._overlay: urwid.Widget | None = None
+        self._pending_events: list[tuple[DownloadEngine, Event]] = []
+        self._flush_alarm: Any = None
+        self._last_flush = 0.0
+        self._tick_alarm: Any = None
+        self._camera_option_used = False
+        self._greenlets: list[gevent.Greenlet] = []
+        self._set_header("Connecting…")
+
+    # ---- running ------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Open the terminal UI until the user quits; returns the exit code."""
+        setup_logging()
+        hub = gevent.get_hub()
+        saved_stream, saved_stderr = hub.exception_stream, sys.stderr
+        stream = LogStream(logging.getLogger("een_tui.greenlet"))
+        hub.exception_stream = stream
+        sys.stderr = stream  # nothing may write over the screen
+        sigint = gevent.signal_handler(signal.SIGINT, self._on_sigint)
+        sigterm = gevent.signal_handler(signal.SIGTERM, self._on_sigint)
+        self._spawn(self._connect)
+        try:
+            self.main_loop.run()
+        finally:
+            sigint.cancel()
+            sigterm.cancel()
+            # libev left SIG_DFL behind: a second Ctrl+C during the shutdown is a
+            # KeyboardInterrupt again (handled by the entry point), not a hard kill.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                self._shutdown()
+            finally:
+                hub.exception_stream, sys.stderr = saved_stream, saved_stderr
+        log.info("UI closed with exit code %s", self.exit_code)
+        return self.exit_code
+
+    def _on_sigint(self) -> None:
+        """Ctrl+C (a real SIGINT): a clean exit from any screen, in the loop greenlet."""
+        log.info("interrupted")
+        self.exit_code = exitcodes.INTERRUPTED
+        self.event_loop.request_exit()
+
+    def quit(self, code: int = exitcodes.OK) -> None:
+        """Leave the UI (call in the loop greenlet)."""
+        self.exit_code = code
+        raise urwid.ExitMainLoop()
+
+    def _shutdown(self) -> None:
+        """Stop the download (no .part left), the other greenlets and the connection."""
+        if self.engine is not None:
+            self.engine.cancel()
+        if self.engine_greenlet is not None:
+            self.engine_greenlet.join(timeout=SHUTDOWN_TIMEOUT_S)
+        gevent.killall([g for g in self._greenlets if not g.dead], timeout=SHUTDOWN_TIMEOUT_S)
+        closer = gevent.spawn(self.connection.close)
+        closer.join(timeout=SHUTDOWN_TIMEOUT_S)
+        self.event_loop.close()
+
+    def _spawn(self, func: Callable[..., Any], *args: Any) -> gevent.Greenlet:
+        """A worker greenlet whose unexpected errors are logged (never printed on the screen)."""
+
+        def guarded() -> None:
+            try:
+                func(*args)
+            except gevent.GreenletExit:
+                raise
+            except Exception:
+                log.exception("background task %s failed", getattr(func, "__name__", func))
+
+        greenlet = gevent.spawn(guarded)
+        self._greenlets = [g for g in self._greenlets if not g.dead]
+        self._greenlets.append(greenlet)
+        return greenlet
+
+    def _in_loop(self, func: Callable[..., Any], *args: Any) -> None:
+        """Run ``func(*args)`` in the loop greenlet (from a worker greenlet)."""
+        self.event_loop.call_soon(lambda: func(*args))
+
+    # ---- frame --------------------------------------------------------------------------------
+
+    def _set_header(self, title: str) -> None:
+        who = self.connection.username or ""
+        text = f" een-tui · {title}"
+        if who:
+            text += f" · {who}"
+        self.header.set_text(text)
+
+    def _show(self, widget: urwid.Widget, context: str, title: str, footer: list) -> None:
+        self._overlay = None
+        self.body.original_widget = widget
+        self.context = context
+        self._set_header(title)
+        self.footer.set_text(footer or "")
+
+    def _unhandled_input(self, key: str | tuple) -> bool | None:
+        if not isinstance(key, str):
+            return None
+        command = keymap.command_for(key, self.context)
+        if command == "quit" or command == "interrupt":
+            self.quit(exitcodes.INTERRUPTED if command == "interrupt" else exitcodes.OK)
+        elif command == "help":
+            self.show_help()
+        elif self.context == keymap.DOWNLOAD:
+            if command == "cancel":
+                self.cancel_download()
+            elif command == "back":
+                self.back_to_cameras()
+            elif command == "another":
+                self.start_download(None)
+        return True
+
+    def show_help(self) -> None:
+        if self._overlay is not None:
+            return
+        under = self.body.original_widget
+        self._overlay = HelpOverlay(under, lambda: self._close_overlay(under))
+        self.body.original_widget = self._overlay
+
+    def show_details(self, device: Device) -> None:
+        under = self.body.original_widget
+
+        def closed(key: str | None) -> None:
+            self._close_overlay(under)
+            if key == "enter":
+                self.cameras.keypress(self.main_loop.screen_size or (80, 24), "enter")
+
+        self._overlay = DetailsOverlay(under, device, closed)
+        self.body.original_widget = self._overlay
+
+    def _close_overlay(self, under: urwid.Widget) -> None:
+        self._overlay = None
+        self.body.original_widget = under
+
+    # ---- login --------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        try:
+            logged_in = self.connection.open()
+        except Exception as exc:
+            log.warning("connect failed: %s", exc, exc_info=not isinstance(exc, errors.EenError))
+            self._in_loop(self._show_login, login_error_text(exc))
+            return
+        if logged_in:
+            self._in_loop(self._logged_in)
+        else:
+            self._in_loop(self._show_login, None)
+
+    def _show_login(self, error: str | None) -> None:
+        if self.connection.client is None:
+            # not even a client (bad configuration): nothing to log in to
+            self._show(
+                urwid.Filler(urwid.Text(("error", error or "cannot connect"), align="center")),
+                keymap.LOGIN,
+                "Login",
+                [("key", "Ctrl+C"), ("footer", " quit")],
+            )
+            self.exit_code = exitcodes.AUTH_FAILED
+            return
+        self.login = LoginScreen(
+            LoginActions(self._submit_credentials, self._send_code, self._submit_code),
+            username=self.connection.username,
+            server=self.connection.server,
+        )
+        self._show(self.login, keymap.LOGIN, "Login", self.login.footer_markup)
+        if error:
+            self.login.show_error(error)
+
+    def _submit_credentials(self, username: str, password: str) -> None:
+        def work() -> None:
+            client = self.connection.client
+            try:
+                challenge = client.authenticate(username, password)
+                if challenge.two_factor:
+                    methods = challenge.two_factor_methods
+                    if not methods:
+                        raise errors.TwoFactorRequired(
+                            "the account needs a two-factor code but has no sms or email for it"
+                        )
+                    self._challenge = challenge
+                    destinations = {m: challenge.two_factor[m] for m in methods}
+                    self._in_loop(self.login.show_methods, destinations)
+                    return
+                client.authorize(challenge)
+            except Exception as exc:
+                log.warning("login failed: %s", exc)
+                self._in_loop(self.login.show_error, login_error_text(exc))
+                return
+            self.connection.username = username
+            self._in_loop(self._logged_in)
+
+        self._spawn(work)
+
+    def _send_code(self, method: str) -> None:
+        def work() -> None:
+            challenge = self._challenge
+            try:
+                self.connection.client.send_two_factor_code(challenge, method)
+            except Exception as exc:
+                self._in_loop(self.login.show_error, login_error_text(exc))
+                return
+            self._in_loop(self.login.show_code_entry, method, challenge.two_factor[method])
+
+        self._spawn(work)
+
+    def _submit_code(self, code: str) -> None:
+        def work() -> None:
+            try:
+                self.connection.client.authorize(self._challenge, code)
+            except errors.TwoFactorFailed as exc:
+                if exc.status_code == 429 or "lock" in exc.message.lower():
+                    self._in_loop(self.login.restart, login_error_text(exc))
+                else:
+                    self._in_loop(self.login.show_error, login_error_text(exc))
+                return
+            except errors.AuthError as exc:  # token expired and the like: start again
+                self._in_loop(self.login.restart, login_error_text(exc))
+                return
+            except Exception as exc:
+                self._in_loop(self.login.show_error, login_error_text(exc))
+                return
+            self._in_loop(self._logged_in)
+
+        self._spawn(work)
+
+    def _logged_in(self) -> None:
+        client = self.connection.client
+        user = client.user or {}
+        name = " ".join(str(user.get(k) or "") for k in ("first_name", "last_name")).strip()
+        self.cameras.account = name or self.connection.username
+        self.login = None
+        self._show(self.cameras, keymap.CAMERAS, "Cameras", self.cameras.footer_markup)
+        self.cameras.say("notice", "loading the camera list…")
+        self.load_cameras()
+
+    # ---- cameras ------------------------------------------------------------------------------
+
+    def load_cameras(self) -> None:
+        """(Re)load the device list in a worker greenlet."""
+        started = time.monotonic()
+
+        def work() -> None:
+            try:
+                result = self.connection.client.list_devices()
+            except Exception as exc:
+                log.warning("device list failed: %s", exc)
+                self._in_loop(self.cameras.say, "error", f"Cannot load the cameras: {exc}")
+                return
+            self._in_loop(self._cameras_loaded, result, time.monotonic() - started)
+
+        self._spawn(work)
+
+    def _cameras_loaded(self, result: Any, elapsed: float) -> None:
+        self.devices = list(result.devices)
+        self.cameras.set_devices(self.devices, result.skipped)
+        if not result.skipped:
+            self.cameras.say(
+                "dim",
+                f"{len(self.cameras.camera_list.walker.devices)} cameras "
+                f"loaded in {elapsed:.1f} s · ? for help",
+            )
+        log.info("device list: %d devices in %.2f s", len(self.devices), elapsed)
+        if self.options.camera and not self._camera_option_used:
+            self._camera_option_used = True
+            self._download_named(self.options.camera)
+
+    def _download_named(self, wanted: str) -> None:
+        folded = wanted.casefold()
+        for device in self.devices:
+            if device.is_camera and (device.id == wanted or device.name.casefold() == folded):
+                if device.usable:
+                    self.start_download(device)
+                else:
+                    self.cameras.say(
+                        "error", f"Cannot download from {device.name}: {device.unusable_reason}"
+                    )
+                return
+        self.cameras.say("error", f"No camera named or with ESN “{wanted}”.")
+
+    def back_to_cameras(self) -> None:
+        if self.download is not None and self.download.running and self.engine is not None:
+            self.engine.cancel()
+            self.cameras.say("notice", "download cancelled")
+        self._show(self.cameras, keymap.CAMERAS, "Cameras", self.cameras.footer_markup)
+
+    # ---- download -----------------------------------------------------------------------------
+
+    def start_download(self, camera: Device | None) -> None:
+        """Download previews from ``camera`` (None = a random healthy one)."""
+        previous = self.engine_greenlet
+        if self.engine is not None and previous is not None and not previous.dead:
+            self.engine.cancel()
+        opts = DownloadOptions(
+            count=self.options.count, workers=self.options.workers, out_dir=self.options.out_dir
+        )
+        screen = DownloadScreen(
+            opts.count, opts.workers, colors=self.colors, no_color=self.no_color
+        )
+        engine = DownloadEngine(self.connection.client, opts, on_event=None)
+        engine.on_event = lambda event: self._engine_event(engine, event)
+        self.engine, self.download = engine, screen
+        self._pending_events.clear()
+        self._show(screen, keymap.DOWNLOAD, "Download", screen.footer_markup)
+        candidates = [d for d in self.devices if d.is_camera]
+
+        def work() -> None:
+            if previous is not None:
+                previous.join()  # the cancelled run removes its .part files first
+            try:
+                engine.run(camera=camera, candidates=candidates)
+            except Exception as exc:
+                log.exception("download failed")
+                self._in_loop(self._download_crashed, engine, exc)
+
+        self.engine_greenlet = self._spawn(work)
+        self._schedule_tick()
+
+    def cancel_download(self) -> None:
+        if self.engine is not None and self.download is not None and self.download.running:
+            self.engine.cancel()
+
+    def _download_crashed(self, engine: DownloadEngine, exc: BaseException) -> None:
+        if engine is self.engine and self.download is not None:
+            self.download._log("error", f"download stopped: {exc}")
+
+    def _engine_event(self, engine: DownloadEngine, event: Event) -> None:
+        """Called by the engine in worker greenlets: queue, and schedule one coalesced flush."""
+        self._pending_events.append((engine, event))
+        if self._flush_alarm is None:
+            delay = max(0.0, self._last_flush + 1.0 / MAX_FPS - time.monotonic())
+            self._flush_alarm = self.event_loop.alarm(delay, self._flush_events)
+
+    def _flush_events(self) -> None:
+        """Loop greenlet: apply every queued event; urwid then redraws once."""
+        self._flush_alarm = None
+        self._last_flush = time.monotonic()
+        events, self._pending_events = self._pending_events, []
+        for engine, event in events:
+            if engine is self.engine and self.download is not None:
+                self.download.apply(event)
+                if isinstance(event, RunFinished):
+                    self._run_finished(event)
+
+    def _run_finished(self, result: RunFinished) -> None:
+        log.info(
+            "download finished: %s, %d/%d", result.outcome.value, result.saved, result.requested
+        )
+
+    def _schedule_tick(self) -> None:
+        if self._tick_alarm is not None:
+            self.event_loop.remove_alarm(self._tick_alarm)
+
+        def tick() -> None:
+            self._tick_alarm = None
+            if self.download is not None and self.download.running:
+                self.download.tick()
+                self._tick_alarm = self.event_loop.alarm(TICK_S, tick)
+
+        self._tick_alarm = self.event_loop.alarm(TICK_S, tick)

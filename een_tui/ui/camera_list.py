@@ -1,0 +1,332 @@
+"""The camera list: a lazy list walker over thousands of cameras.
+
+Rows are built only when the ListBox asks for them (what is on screen), and filtering or sorting
+only rebuilds a list of indexes over orders computed once per device list: typing in the filter of
+a 10,000-camera account costs a few milliseconds, not a new widget tree per keystroke."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import urwid
+
+from een_tui.api.devices import Device
+from een_tui.api.status import STATUS_ORDER, CameraStatus
+from een_tui.ui.palette import status_attr
+
+RECORDING_MARK = "◉"
+SORT_MODES = ("status", "name", "esn")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns fit a given width, and how wide each is (0 = not shown)."""
+
+    label: int  # status label after the symbol
+    name: int
+    esn: int
+    bridge: int
+
+
+def layout_for(width: int) -> Layout:
+    """Columns for a row ``width`` cells wide: the bridge goes first, then the status label,
+    then the ESN; the symbol, the recording mark and the name always stay."""
+    fixed = 2 + 2  # symbol + space, recording mark + space
+    label = 17 if width >= 56 else 0
+    esn = 9 if width >= 36 else 0
+    bridge = 9 if width >= 66 else 0
+    name = max(1, width - fixed - label - esn - bridge)
+    return Layout(label=label, name=name, esn=esn, bridge=bridge)
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` cells (an ellipsis marks a cut)."""
+    if width <= 0:
+        return ""
+    if urwid.calc_width(text, 0, len(text)) <= width:
+        return text + " " * (width - urwid.calc_width(text, 0, len(text)))
+    cut, _ = urwid.calc_text_pos(text, 0, len(text), width - 1)
+    text = text[:cut] + "…"
+    return text + " " * (width - urwid.calc_width(text, 0, len(text)))
+
+
+def row_markup(device: Device, width: int) -> list[tuple[str, str]]:
+    """The markup of one camera row at ``width`` cells."""
+    cols = layout_for(width)
+    attr = status_attr(device.status)
+    markup: list[tuple[str, str]] = [(attr, device.status.symbol + " ")]
+    if cols.label:
+        markup.append((attr, _cell(device.status.label, cols.label - 1) + " "))
+    markup.append(("recording", RECORDING_MARK + " ") if device.recording else ("body", "  "))
+    name = device.name or "(no name)"
+    markup.append(("body", _cell(name, cols.name - 1) + " " if cols.name > 1 else _cell(name, 1)))
+    if cols.esn:
+        markup.append(("dim", _cell(device.id or "-", cols.esn)))
+    if cols.bridge:
+        markup.append(("dim", _cell(device.bridges[0] if device.bridges else "-", cols.bridge)))
+    return markup
+
+
+def header_markup(width: int) -> list[tuple[str, str]]:
+    """Column titles matching :func:`row_markup` at ``width``."""
+    cols = layout_for(width)
+    text = "  "
+    if cols.label:
+        text += _cell("Status", cols.label)
+    text += RECORDING_MARK + " "
+    text += _cell("Name", cols.name)
+    if cols.esn:
+        text += _cell("ESN", cols.esn)
+    if cols.bridge:
+        text += _cell("Bridge", cols.bridge)
+    return [("column_title", _cell(text, width))]
+
+
+class _WidthAwareRow(urwid.Widget):
+    """A one-line flow widget whose content depends on its width. Its canvases are kept (urwid's
+    own cache drops them as soon as no frame holds them), so scrolling and filtering a long list
+    re-lay out no text."""
+
+    _sizing = frozenset([urwid.Sizing.FLOW])
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._canvases: dict[tuple[int, bool], urwid.Canvas] = {}
+
+    def rows(self, size: tuple[int], focus: bool = False) -> int:
+        return 1
+
+    def markup(self, width: int) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def render(self, size: tuple[int], focus: bool = False) -> urwid.Canvas:
+        (maxcol,) = size
+        canvas = self._canvases.get((maxcol, focus))
+        if canvas is None:
+            text = urwid.Text(self.markup(maxcol), wrap="clip")
+            widget = urwid.AttrMap(text, None, "focus") if focus else text
+            canvas = widget.render((maxcol,))
+            self._canvases[(maxcol, focus)] = canvas
+        return canvas
+
+
+class CameraRow(_WidthAwareRow):
+    """One camera: status symbol and label, recording mark, name, ESN, bridge."""
+
+    def __init__(self, device: Device) -> None:
+        super().__init__()
+        self.device = device  # frozen: the cached canvases never go stale
+
+    def selectable(self) -> bool:
+        return True
+
+    def keypress(self, size: tuple[int], key: str) -> str:
+        return key
+
+    def markup(self, width: int) -> list[tuple[str, str]]:
+        return row_markup(self.device, width)
+
+
+class HeaderRow(_WidthAwareRow):
+    """Column titles of the camera list."""
+
+    def markup(self, width: int) -> list[tuple[str, str]]:
+        return header_markup(width)
+
+
+class CameraWalker(urwid.ListWalker):
+    """Lazy walker: positions are indexes into the current view (filtered and sorted)."""
+
+    def __init__(self, devices: Sequence[Device] = ()) -> None:
+        self.focus = 0
+        self.sort_mode = SORT_MODES[0]
+        self.filter_text = ""
+        self.online_only = False
+        self._devices: list[Device] = []
+        self._search: list[str] = []
+        self._orders: dict[str, list[int]] = {}
+        self._view: list[int] = []
+        self._counts: Counter = Counter()
+        self._rows: dict[int, CameraRow] = {}
+        self.set_devices(devices)
+
+    # ---- data ---------------------------------------------------------------------------------
+
+    def set_devices(self, devices: Iterable[Device]) -> None:
+        """Replace the cameras (bridges and other devices are left out); keeps the focus camera."""
+        current = self.focused_device
+        self._devices = [d for d in devices if d.is_camera]
+        self._search = [f"{d.name}\0{d.id or ''}".casefold() for d in self._devices]
+        self._counts = Counter(d.status for d in self._devices)
+        self._orders = {}
+        self._rows = {}
+        self._rebuild(keep=current)
+
+    def _order(self, mode: str) -> list[int]:
+        order = self._orders.get(mode)
+        if order is None:
+            devs = self._devices
+            if mode == "name":
+                key = lambda i: (devs[i].name.casefold(), devs[i].id or "")  # noqa: E731
+            elif mode == "esn":
+                key = lambda i: (devs[i].id or "\uffff", devs[i].name.casefold())  # noqa: E731
+            else:
+                key = lambda i: (  # noqa: E731
+                    STATUS_ORDER[devs[i].status],
+                    devs[i].name.casefold(),
+                    devs[i].id or "",
+                )
+            order = sorted(range(len(devs)), key=key)
+            self._orders[mode] = order
+        return order
+
+    def _rebuild(self, keep: Device | None = None) -> None:
+        needle = self.filter_text.casefold()
+        search = self._search
+        devs = self._devices
+        view = self._order(self.sort_mode)
+        if needle:
+            view = [i for i in view if needle in search[i]]
+        if self.online_only:
+            view = [i for i in view if devs[i].status is CameraStatus.ONLINE]
+        self._view = view
+        self.focus = 0
+        if keep is not None:
+            for pos, index in enumerate(view):
+                if devs[index] is keep:
+                    self.focus = pos
+                    break
+        self._modified()
+
+    def set_filter(self, text: str) -> None:
+        """Show only cameras whose name or ESN contains ``text`` (case-insensitive)."""
+        if text != self.filter_text:
+            self.filter_text = text
+            self._rebuild(keep=self.focused_device)
+
+    def cycle_sort(self) -> str:
+        """Next sort mode (status, name, ESN); returns its name."""
+        self.sort_mode = SORT_MODES[(SORT_MODES.index(self.sort_mode) + 1) % len(SORT_MODES)]
+        self._rebuild(keep=self.focused_device)
+        return self.sort_mode
+
+    def toggle_online_only(self) -> bool:
+        """Show online cameras only, or all again; returns the new setting."""
+        self.online_only = not self.online_only
+        self._rebuild(keep=self.focused_device)
+        return self.online_only
+
+    # ---- information --------------------------------------------------------------------------
+
+    @property
+    def devices(self) -> list[Device]:
+        """Every camera (unfiltered)."""
+        return self._devices
+
+    @property
+    def visible_count(self) -> int:
+        return len(self._view)
+
+    def status_counts(self) -> Counter:
+        """How many cameras have each status (unfiltered; counted once per device list)."""
+        return self._counts
+
+    @property
+    def focused_device(self) -> Device | None:
+        if 0 <= self.focus < len(self._view):
+            return self._devices[self._view[self.focus]]
+        return None
+
+    # ---- ListWalker protocol ------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def __getitem__(self, position: int) -> CameraRow:
+        if not isinstance(position, int) or not 0 <= position < len(self._view):
+            raise IndexError(position)
+        index = self._view[position]
+        row = self._rows.get(index)
+        if row is None:
+            row = self._rows[index] = CameraRow(self._devices[index])
+        return row
+
+    def next_position(self, position: int) -> int:
+        if position + 1 >= len(self._view):
+            raise IndexError(position)
+        return position + 1
+
+    def prev_position(self, position: int) -> int:
+        if position <= 0:
+            raise IndexError(position)
+        return position - 1
+
+    def set_focus(self, position: int) -> None:
+        if not 0 <= position < len(self._view):
+            raise IndexError(position)
+        self.focus = position
+        self._modified()
+
+    def positions(self, reverse: bool = False) -> Iterable[int]:
+        return range(len(self._view) - 1, -1, -1) if reverse else range(len(self._view))
+
+
+class CameraList(urwid.WidgetWrap):
+    """The column titles above a ListBox over a :class:`CameraWalker`; an empty-list note."""
+
+    def __init__(self, devices: Sequence[Device] = ()) -> None:
+        self.walker = CameraWalker(devices)
+        self.listbox = urwid.ListBox(self.walker)
+        self._empty = urwid.Filler(urwid.Text(("dim", ""), align="center"), valign="top")
+        self._body = urwid.WidgetPlaceholder(self.listbox)
+        self._pile = urwid.Pile([("pack", HeaderRow()), self._body])
+        self._pile.focus_position = 1
+        super().__init__(self._pile)
+        urwid.connect_signal(self.walker, "modified", self._update_empty)
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        if len(self.walker):
+            if self._body.original_widget is not self.listbox:
+                self._body.original_widget = self.listbox
+            return
+        if not self.walker.devices:
+            note = "no cameras in this account"
+        elif self.walker.filter_text:
+            note = f"no camera matches “{self.walker.filter_text}”"
+        else:
+            note = "no camera is online"
+        self._empty.original_widget.set_text(("dim", note))
+        self._body.original_widget = self._empty
+
+    def selectable(self) -> bool:
+        return True
+
+    @property
+    def selected(self) -> Device | None:
+        """The camera under the cursor."""
+        return self.walker.focused_device
+
+    def move(self, size: tuple[int, int], command: str) -> None:
+        """Move the cursor: ``cursor_up``, ``cursor_down``, ``page_up``, ``page_down``,
+        ``top`` or ``bottom``."""
+        count = len(self.walker)
+        if not count:
+            return
+        if command == "top":
+            self.listbox.set_focus(0, coming_from="below")
+            self.listbox.set_focus_valign("top")
+        elif command == "bottom":
+            self.listbox.set_focus(count - 1, coming_from="above")
+            self.listbox.set_focus_valign("bottom")
+        else:
+            key = {
+                "cursor_up": "up",
+                "cursor_down": "down",
+                "page_up": "page up",
+                "page_down": "page down",
+            }[command]
+            maxcol, maxrow = size
+            self.listbox.keypress((maxcol, max(1, maxrow - 1)), key)

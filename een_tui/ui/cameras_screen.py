@@ -1,0 +1,165 @@
+"""The cameras screen: account header with counts per status, the lazy camera list, a modal
+filter line and a message line. Keys come from :mod:`een_tui.ui.keymap`; what the screen cannot
+do itself (download, details, refresh) goes to the app through callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import urwid
+
+from een_tui.api.devices import Device
+from een_tui.api.status import CameraStatus
+from een_tui.ui import keymap
+from een_tui.ui.camera_list import CameraList
+from een_tui.ui.palette import status_attr
+
+MOVES = ("cursor_up", "cursor_down", "page_up", "page_down", "top", "bottom")
+
+
+@dataclass
+class CameraActions:
+    """What the app does for the cameras screen."""
+
+    download: Callable[[Device], None]
+    random: Callable[[], None]
+    refresh: Callable[[], None]
+    details: Callable[[Device], None]
+
+
+class CamerasScreen(urwid.WidgetWrap):
+    """Header, list, filter line and message line."""
+
+    def __init__(self, actions: CameraActions, account: str = "") -> None:
+        self.actions = actions
+        self.account = account
+        self.camera_list = CameraList()
+        self.summary = urwid.Text("", wrap="clip")
+        self.filter_edit = urwid.Edit(("title", "/"))
+        self.message = urwid.Text("", wrap="clip")
+        self.filtering = False
+        self._bottom = urwid.Pile([self.message])
+        self._frame = urwid.Frame(
+            self.camera_list, header=self.summary, footer=self._bottom, focus_part="body"
+        )
+        urwid.connect_signal(self.filter_edit, "postchange", self._filter_changed)
+        super().__init__(self._frame)
+        self._update_summary()
+
+    # ---- data ---------------------------------------------------------------------------------
+
+    def set_devices(self, devices: Sequence[Device], skipped: int = 0) -> None:
+        """Show a new device list (keeps filter, sort and the camera under the cursor)."""
+        self.camera_list.walker.set_devices(devices)
+        if skipped:
+            self.say("notice", f"{skipped} device rows could not be read (see the log file)")
+        self._update_summary()
+
+    def say(self, attr: str, text: str) -> None:
+        """One line of feedback under the list (empty text clears it)."""
+        self.message.set_text((attr, text))
+
+    @property
+    def footer_markup(self) -> list[tuple[str, str]]:
+        if self.filtering:
+            return keymap.hint(keymap.FILTER, ("filter_done", "filter_clear"))
+        return keymap.hint(
+            keymap.CAMERAS,
+            ("download", "random", "filter", "sort", "online_only", "details", "help", "quit"),
+        )
+
+    def _update_summary(self, *_args: object) -> None:
+        walker = self.camera_list.walker
+        counts = walker.status_counts()
+        markup: list[tuple[str, str]] = []
+        if self.account:
+            markup.append(("title", f"{self.account}  "))
+        markup.append(("body", f"{len(walker.devices)} cameras "))
+        for status in CameraStatus:
+            if counts.get(status):
+                markup.append((status_attr(status), f" {status.symbol} {counts[status]}"))
+        extras = []
+        if walker.filter_text:
+            extras.append(f"filter “{walker.filter_text}”")
+        if walker.online_only:
+            extras.append("online only")
+        extras.append(f"sort: {walker.sort_mode}")
+        if walker.filter_text or walker.online_only:
+            extras.insert(0, f"showing {walker.visible_count}")
+        markup.append(("dim", "  " + " · ".join(extras)))
+        self.summary.set_text(markup)
+
+    # ---- filter -------------------------------------------------------------------------------
+
+    def _filter_changed(self, *_args: object) -> None:
+        self.camera_list.walker.set_filter(self.filter_edit.edit_text)
+        self._update_summary()
+
+    def start_filter(self) -> None:
+        self.filtering = True
+        self._bottom.contents = [
+            (self.message, self._bottom.options()),
+            (self.filter_edit, self._bottom.options()),
+        ]
+        self._bottom.focus_position = 1
+        self._frame.focus_position = "footer"
+
+    def end_filter(self, *, clear: bool) -> None:
+        if clear:
+            self.filter_edit.set_edit_text("")
+        self.filtering = False
+        if not self.filter_edit.edit_text:
+            self._bottom.contents = [(self.message, self._bottom.options())]
+        self._frame.focus_position = "body"
+
+    # ---- keys ---------------------------------------------------------------------------------
+
+    def keypress(self, size: tuple[int, int], key: str) -> str | None:
+        if self.filtering:
+            command = keymap.command_for(key, keymap.FILTER, include_global=False)
+            if command == "filter_clear":
+                self.end_filter(clear=True)
+                return None
+            if command == "filter_done":
+                self.end_filter(clear=False)
+                return None
+            if key == "ctrl c":
+                return key
+            return self._frame.keypress(size, key)
+        command = keymap.command_for(key, keymap.CAMERAS, include_global=False)
+        if command is None:
+            return key
+        self.say("body", "")
+        device = self.camera_list.selected
+        maxcol, maxrow = size
+        list_rows = max(1, maxrow - 1 - self._bottom.rows((maxcol,)))
+        if command in MOVES:
+            self.camera_list.move((maxcol, list_rows), command)
+        elif command == "filter":
+            self.start_filter()
+        elif command == "clear_filter":
+            if self.filter_edit.edit_text:
+                self.end_filter(clear=True)
+        elif command == "sort":
+            mode = self.camera_list.walker.cycle_sort()
+            self.say("dim", f"sorted by {mode}")
+        elif command == "online_only":
+            on = self.camera_list.walker.toggle_online_only()
+            self.say("dim", "online cameras only" if on else "all cameras")
+        elif command == "details":
+            if device is not None:
+                self.actions.details(device)
+        elif command == "download":
+            if device is None:
+                self.say("notice", "no camera selected")
+            elif not device.usable:
+                self.say("error", f"Cannot download from {device.name}: {device.unusable_reason}")
+            else:
+                self.actions.download(device)
+        elif command == "random":
+            self.actions.random()
+        elif command == "refresh":
+            self.actions.refresh()
+        self._update_summary()
+        return None

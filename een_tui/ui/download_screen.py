@@ -1,0 +1,307 @@
+"""The download screen: camera, total progress, five live worker rows, recent events, a thumbnail
+of the latest saved image, and a summary at the end.
+
+:class:`DownloadScreen` is only changed by :meth:`DownloadScreen.apply` and :meth:`tick`, which
+the app calls in the loop greenlet (events from the workers are batched there)."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from pathlib import Path
+
+import urwid
+
+from een_tui.api.devices import Device
+from een_tui.download.events import (
+    CameraRejected,
+    Event,
+    ImageFailed,
+    ImageSaved,
+    RunFinished,
+    RunOutcome,
+    RunPlanned,
+    WorkerState,
+    WorkerUpdate,
+)
+from een_tui.ui import keymap
+from een_tui.ui.palette import status_attr, worker_attr
+from een_tui.ui.thumbnail import Thumbnail
+
+LOG_LINES = 6
+THUMBNAIL_COLUMNS = 28
+
+
+def human_bytes(count: float) -> str:
+    """``1536`` -> ``1.5 KB``."""
+    for unit in ("B", "KB", "MB"):
+        if abs(count) < 1024 or unit == "MB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count:.1f} MB"  # pragma: no cover
+
+
+def worker_state_text(update: WorkerUpdate) -> str:
+    """``fetching``, ``retrying in 2s``, ``saved`` ..."""
+    if update.state is WorkerState.RETRYING and update.retry_in_s is not None:
+        return f"retrying in {update.retry_in_s:.0f}s"
+    return update.state.value
+
+
+def worker_markup(update: WorkerUpdate, width: int) -> list[tuple[str, str]]:
+    """One worker row at ``width`` cells; speed, bytes then timestamp drop when narrow."""
+    attr = worker_attr(update.state)
+    parts: list[tuple[str, str]] = [
+        ("title", f"#{update.worker:<2}"),
+        (attr, f"{worker_state_text(update):<15}"),
+    ]
+    if width >= 40:
+        parts.append(("body", f"{update.timestamp or '-':<19} "))
+    if width >= 56:
+        if update.bytes_total:
+            size = f"{human_bytes(update.bytes_received)}/{human_bytes(update.bytes_total)}"
+        elif update.bytes_received:
+            size = human_bytes(update.bytes_received)
+        else:
+            size = "-"
+        parts.append(("body", f"{size:<18}"))
+    if width >= 68:
+        speed = f"{human_bytes(update.speed_bps)}/s" if update.speed_bps else "-"
+        parts.append(("dim", f"{speed:<11}"))
+    if update.attempt:
+        parts.append(("dim", f"try {update.attempt}"))
+    if update.error and update.state in (WorkerState.RETRYING, WorkerState.FAILED):
+        parts.append(("dim", f"  {update.error}"))
+    return parts
+
+
+class WorkerRow(urwid.Widget):
+    """One worker greenlet's live row."""
+
+    _sizing = frozenset([urwid.Sizing.FLOW])
+
+    def __init__(self, worker: int) -> None:
+        super().__init__()
+        self.update = WorkerUpdate(worker=worker, state=WorkerState.IDLE)
+
+    def set_update(self, update: WorkerUpdate) -> None:
+        if update != self.update:
+            self.update = update
+            self._invalidate()
+
+    def rows(self, size: tuple[int], focus: bool = False) -> int:
+        return 1
+
+    def render(self, size: tuple[int], focus: bool = False) -> urwid.Canvas:
+        (maxcol,) = size
+        return urwid.Text(worker_markup(self.update, maxcol), wrap="clip").render((maxcol,))
+
+
+class RunProgress:
+    """Counters of one run, fed by events (no widgets)."""
+
+    def __init__(self, requested: int) -> None:
+        self.requested = requested
+        self.saved = 0
+        self.failures = 0
+        self.retries = 0
+        self.started = time.monotonic()
+        self.finished: RunFinished | None = None
+        self.camera: Device | None = None
+        self.out_dir: str | None = None
+
+    @property
+    def elapsed(self) -> float:
+        if self.finished is not None:
+            return self.finished.elapsed_s
+        return time.monotonic() - self.started
+
+    @property
+    def rate(self) -> float:
+        elapsed = self.elapsed
+        return self.saved / elapsed if elapsed > 0 else 0.0
+
+
+_HEADLINES = {
+    RunOutcome.DONE: ("ok", "Done"),
+    RunOutcome.INCOMPLETE: ("notice", "Incomplete"),
+    RunOutcome.CANCELLED: ("notice", "Cancelled"),
+    RunOutcome.FAILED: ("error", "Failed"),
+}
+
+
+class DownloadScreen(urwid.WidgetWrap):
+    """The whole download screen for one run."""
+
+    def __init__(self, requested: int, workers: int, *, colors: int, no_color: bool) -> None:
+        self.progress = RunProgress(requested)
+        self.camera_text = urwid.Text(("dim", "choosing a camera…"), wrap="clip")
+        self.bar = urwid.ProgressBar("progress_normal", "progress_done", 0, max(1, requested))
+        self.bar.get_text = self._bar_text  # "k/N" inside the bar
+        self.stats_text = urwid.Text("", wrap="clip")
+        self.worker_rows = [WorkerRow(n + 1) for n in range(workers)]
+        self.log_lines: deque[tuple[str, str]] = deque(maxlen=LOG_LINES)
+        self.log_text = urwid.Text("", wrap="clip")
+        self.summary_text = urwid.Text("")
+        self.thumbnail = Thumbnail(colors, no_color=no_color)
+        self.thumbnail_caption = urwid.Text(("dim", ""), align="center", wrap="clip")
+        self._lower_left = urwid.WidgetPlaceholder(
+            urwid.Filler(
+                urwid.Pile([urwid.Text(("title", "Recent events")), self.log_text]), valign="top"
+            )
+        )
+        self._thumbnail_pile = urwid.Pile([self.thumbnail, ("pack", self.thumbnail_caption)])
+        self._lower = urwid.Columns(
+            [self._lower_left, (THUMBNAIL_COLUMNS, self._thumbnail_pile)], dividechars=1
+        )
+        self.footer_markup = keymap.hint(
+            keymap.DOWNLOAD, ("cancel", "back", "another", "help", "quit")
+        )
+        pile = urwid.Pile(
+            [
+                ("pack", self.camera_text),
+                ("pack", self.bar),
+                ("pack", self.stats_text),
+                ("pack", urwid.Text(("title", "Workers"))),
+                *[("pack", row) for row in self.worker_rows],
+                ("pack", urwid.Divider()),
+                self._lower,
+            ]
+        )
+        self._refresh_stats()
+        super().__init__(pile)
+
+    # ---- events -------------------------------------------------------------------------------
+
+    def _bar_text(self) -> str:
+        return f"{self.progress.saved}/{self.progress.requested}"
+
+    def apply(self, event: Event) -> None:
+        """Show one engine event (call in the loop greenlet)."""
+        if isinstance(event, WorkerUpdate):
+            if 1 <= event.worker <= len(self.worker_rows):
+                self.worker_rows[event.worker - 1].set_update(event)
+        elif isinstance(event, ImageSaved):
+            self.progress.saved = event.saved
+            self.bar.set_completion(min(event.saved, self.progress.requested))
+            self.thumbnail.set_image(event.path)
+            self.thumbnail_caption.set_text(("dim", event.timestamp))
+            self._log(
+                "ok", f"saved {event.timestamp} ({human_bytes(event.size)}) by #{event.worker}"
+            )
+        elif isinstance(event, ImageFailed):
+            if event.final:
+                self.progress.failures += 1
+                self._log("error", f"gave up {event.timestamp}: {event.reason}")
+            else:
+                self.progress.retries += 1
+                self._log("notice", f"retry {event.timestamp}: {event.reason}")
+        elif isinstance(event, CameraRejected):
+            self._log("notice", f"skipped {event.camera.name}: {event.reason}")
+        elif isinstance(event, RunPlanned):
+            self._set_camera(event.camera)
+            self.progress.out_dir = event.out_dir
+            if event.already_saved:
+                self.progress.saved = len(event.already_saved)
+                self.bar.set_completion(min(self.progress.saved, self.progress.requested))
+            self._log("body", f"planned {len(event.timestamps)} previews, {event.workers} workers")
+        elif isinstance(event, RunFinished):
+            self._finish(event)
+        self._refresh_stats()
+
+    def tick(self) -> None:
+        """Refresh the elapsed time (called about once a second while running)."""
+        self._refresh_stats()
+
+    @property
+    def running(self) -> bool:
+        return self.progress.finished is None
+
+    def _set_camera(self, camera: Device) -> None:
+        self.progress.camera = camera
+        self.camera_text.set_text(
+            [
+                ("title", "Camera "),
+                ("body", f"{camera.name} "),
+                ("dim", f"{camera.id} "),
+                (status_attr(camera.status), f"{camera.status.symbol} {camera.status.label}"),
+                ("recording", "  ◉ recording" if camera.recording else ""),
+            ]
+        )
+
+    def _log(self, attr: str, text: str) -> None:
+        self.log_lines.append((attr, text))
+        markup = [(line_attr, line + "\n") for line_attr, line in self.log_lines]
+        last_attr, last = markup[-1]
+        markup[-1] = (last_attr, last.rstrip("\n"))
+        self.log_text.set_text(markup)
+
+    def _refresh_stats(self) -> None:
+        p = self.progress
+        text = f"{p.saved}/{p.requested} images  elapsed {p.elapsed:.1f} s  {p.rate:.1f} images/s"
+        if p.retries:
+            text += f"  retries {p.retries}"
+        if p.failures:
+            text += f"  given up {p.failures}"
+        if p.finished is None:
+            state = ("notice", "  running")
+        elif p.finished.outcome is RunOutcome.DONE:
+            state = ("ok", "  done")
+        else:
+            state = ("error", f"  {p.finished.outcome.value}")
+        self.stats_text.set_text([("body", text), state])
+        self.bar._invalidate()
+
+    def _finish(self, result: RunFinished) -> None:
+        self.progress.finished = result
+        self.progress.saved = result.saved
+        if result.camera is not None and self.progress.camera is None:
+            self._set_camera(result.camera)
+        self.bar.set_completion(min(result.saved, self.progress.requested))
+        folder = result.out_dir or self.progress.out_dir or "-"
+        attr, word = _HEADLINES[result.outcome]
+        lines: list[tuple[str, str]] = [
+            (attr, f"{word}: {result.saved}/{result.requested} saved in {result.elapsed_s:.1f} s")
+        ]
+        if result.elapsed_s > 0 and result.saved:
+            lines.append(("body", f" ({result.saved / result.elapsed_s:.1f} images/s)"))
+        lines.append(("body", "\n"))
+        if result.error and result.outcome is not RunOutcome.DONE:
+            lines.append(("error", f"{result.error}\n"))
+        if result.failures:
+            reasons = ", ".join(f"{r} ×{n}" for r, n in sorted(result.failures.items()))
+            lines.append(("notice", f"failures: {reasons}\n"))
+        else:
+            lines.append(("dim", "no failures\n"))
+        lines.append(("title", "folder: "))
+        lines.append(("body", str(Path(folder))))
+        self.summary_text.set_text(lines)
+        self._lower_left.original_widget = urwid.Filler(
+            urwid.Pile(
+                [
+                    urwid.Text(("title", "Summary")),
+                    self.summary_text,
+                    urwid.Divider(),
+                    urwid.Text(("title", "Recent events")),
+                    self.log_text,
+                ]
+            ),
+            valign="top",
+        )
+        for row in self.worker_rows:
+            if row.update.state in (WorkerState.FETCHING, WorkerState.RETRYING):
+                row.set_update(WorkerUpdate(worker=row.update.worker, state=WorkerState.STOPPED))
+
+    def render(self, size: tuple[int, int], focus: bool = False) -> urwid.Canvas:
+        maxcol, _ = size
+        # Narrow terminals: the thumbnail column goes first.
+        wide = maxcol >= 70
+        if wide != (len(self._lower.contents) == 2):
+            left = (self._lower_left, self._lower.options("weight", 1))
+            if wide:
+                right = (self._thumbnail_pile, self._lower.options("given", THUMBNAIL_COLUMNS))
+                self._lower.contents = [left, right]
+            else:
+                self._lower.contents = [left]
+            self._lower.focus_position = 0
+        return super().render(size, focus)

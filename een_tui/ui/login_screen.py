@@ -1,0 +1,189 @@
+"""The login screen: user name, masked password, then the two-factor step when the account
+needs it (choose sms or email, enter the code). Errors are shown inline, in words. The network
+work is the app's: this screen only collects input and shows state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import urwid
+
+from een_tui.ui import keymap
+
+
+@dataclass
+class LoginActions:
+    """What the app does with the input."""
+
+    submit_credentials: Callable[[str, str], None]
+    send_code: Callable[[str], None]  # "sms" or "email"
+    submit_code: Callable[[str], None]
+
+
+class LoginScreen(urwid.WidgetWrap):
+    """A small centred form; ``step`` is ``credentials``, ``method`` or ``code``."""
+
+    def __init__(self, actions: LoginActions, *, username: str = "", server: str = "") -> None:
+        self.actions = actions
+        self.step = "credentials"
+        self.busy = False
+        self.username = urwid.Edit(("title", "User name  "), username)
+        self.password = urwid.Edit(("title", "Password   "), mask="•")
+        self.code = urwid.Edit(("title", "Code       "))
+        self.status = urwid.Text("")
+        self.method_group: list[urwid.RadioButton] = []
+        self.server = server
+        self._pile = urwid.Pile([])
+        box = urwid.LineBox(urwid.Padding(self._pile, left=1, right=1), title="Eagle Eye Networks")
+        top = urwid.Filler(urwid.Padding(box, align="center", width=("relative", 80), min_width=30))
+        super().__init__(top)
+        self._show_credentials()
+        if username:
+            self._pile.focus_position = self._first_edit_index() + 1
+
+    # ---- steps --------------------------------------------------------------------------------
+
+    def _first_edit_index(self) -> int:
+        return 2 if self.server else 1
+
+    def _intro(self, text: str) -> list[urwid.Widget]:
+        widgets: list[urwid.Widget] = [urwid.Text(text)]
+        if self.server:
+            widgets.insert(0, urwid.Text(("dim", self.server)))
+        return widgets
+
+    def _set(self, widgets: list[urwid.Widget], focus: int) -> None:
+        self._pile.contents = [(w, self._pile.options()) for w in widgets]
+        self._pile.focus_position = focus
+
+    def _show_credentials(self) -> None:
+        self.step = "credentials"
+        widgets = [
+            *self._intro("Log in to your EEN account."),
+            self.username,
+            self.password,
+            urwid.Divider(),
+            self.status,
+        ]
+        self._set(widgets, self._first_edit_index())
+
+    def show_methods(self, destinations: dict[str, str]) -> None:
+        """Two-factor step 1: choose where the code goes."""
+        self.step = "method"
+        self.busy = False
+        self.method_group = []
+        buttons = [
+            urwid.RadioButton(self.method_group, f"{method}: {where}")
+            for method, where in destinations.items()
+        ]
+        self._methods = list(destinations)
+        widgets = [
+            *self._intro("This account uses two-factor authentication. Send the code by:"),
+            *buttons,
+            urwid.Divider(),
+            self.status,
+        ]
+        self.status.set_text(("dim", "Enter sends the code"))
+        self._set(widgets, self._first_edit_index())
+
+    def show_code_entry(self, method: str, destination: str) -> None:
+        """Two-factor step 2: type the code that was sent."""
+        self.step = "code"
+        self.busy = False
+        widgets = [
+            *self._intro(f"EEN sent a 4-digit code by {method} to {destination}."),
+            self.code,
+            urwid.Divider(),
+            self.status,
+        ]
+        self.status.set_text(("dim", "Enter logs in"))
+        self._set(widgets, self._first_edit_index())
+
+    def show_error(self, text: str) -> None:
+        """An inline error (wrong password, account locked, network...)."""
+        self.busy = False
+        self.status.set_text(("error", text))
+
+    def show_busy(self, text: str) -> None:
+        self.busy = True
+        self.status.set_text(("notice", text))
+
+    def restart(self, error: str | None = None) -> None:
+        """Back to the first step (e.g. after a locked two-factor)."""
+        self.password.set_edit_text("")
+        self.code.set_edit_text("")
+        self._show_credentials()
+        if error:
+            self.show_error(error)
+
+    @property
+    def footer_markup(self) -> list[tuple[str, str]]:
+        return [
+            *keymap.hint(keymap.LOGIN, ("submit", "next_field")),
+            ("key", "Ctrl+C"),
+            ("footer", " quit"),
+        ]
+
+    # ---- keys ---------------------------------------------------------------------------------
+
+    def keypress(self, size: tuple[int, int], key: str) -> str | None:
+        command = keymap.command_for(key, keymap.LOGIN, include_global=False)
+        if self.busy and command == "submit":
+            return None
+        if command == "submit":
+            self._submit()
+            return None
+        if command in ("next_field", "prev_field"):
+            self._move(1 if command == "next_field" else -1)
+            return None
+        if key in ("q", "?") and self.step == "method":
+            return key
+        handled = super().keypress(size, key)
+        if handled in ("esc",):
+            return None
+        return handled
+
+    def _focusable(self) -> list[int]:
+        return [i for i, (w, _) in enumerate(self._pile.contents) if w.selectable()]
+
+    def _move(self, step: int) -> None:
+        positions = self._focusable()
+        if not positions:
+            return
+        current = self._pile.focus_position
+        index = positions.index(current) if current in positions else 0
+        self._pile.focus_position = positions[(index + step) % len(positions)]
+
+    def _submit(self) -> None:
+        if self.step == "credentials":
+            if self._pile.focus is self.username and not self.password.edit_text:
+                self._move(1)
+                return
+            name = self.username.edit_text.strip()
+            if not name:
+                self.show_error("Enter your user name.")
+                return
+            if not self.password.edit_text:
+                self.show_error("Enter your password.")
+                return
+            self.show_busy("Logging in…")
+            self.actions.submit_credentials(name, self.password.edit_text)
+        elif self.step == "method":
+            # Enter sends by the method under the cursor (Space also marks it).
+            focused = self._pile.focus
+            if focused in self.method_group:
+                chosen = focused
+            else:
+                chosen = next((b for b in self.method_group if b.state), self.method_group[0])
+            chosen.set_state(True)
+            method = self._methods[self.method_group.index(chosen)]
+            self.show_busy(f"Sending the code by {method}…")
+            self.actions.send_code(method)
+        elif self.step == "code":
+            code = self.code.edit_text.strip()
+            if not code:
+                self.show_error("Enter the code.")
+                return
+            self.show_busy("Checking the code…")
+            self.actions.submit_code(code)

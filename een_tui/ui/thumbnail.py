@@ -1,0 +1,153 @@
+"""A thumbnail of a JPEG drawn with half blocks: one ``▀`` per cell, its foreground the top pixel
+and its background the bottom pixel. Pillow only (``term-image`` pins old Pillow/urwid).
+
+True colour when the terminal has it, the 256-colour cube otherwise, nothing below 256 colours
+or with ``NO_COLOR`` (a one-line note instead). AttrSpecs and the rendered canvas are cached."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import urwid
+from PIL import Image, UnidentifiedImageError
+
+log = logging.getLogger(__name__)
+
+TRUECOLOR = 2**24
+HALF_BLOCK = "▀"
+
+
+def _quantize(value: int, colors: int) -> str:
+    """One channel as hex for AttrSpec: 2 digits in true colour, 1 digit for the 256 cube."""
+    if colors >= TRUECOLOR:
+        return f"{value:02x}"
+    return f"{(value * 15 + 127) // 255:x}"
+
+
+class Thumbnail(urwid.Widget):
+    """Box widget showing one image, scaled to fit and centred; a note when it cannot draw."""
+
+    _sizing = frozenset([urwid.Sizing.BOX])
+    ignore_focus = True
+
+    def __init__(self, colors: int = 256, *, no_color: bool = False) -> None:
+        super().__init__()
+        self.colors = colors
+        self.no_color = no_color
+        self._image: Image.Image | None = None
+        self._source: str | None = None
+        self._note = ""
+        self._pending_path: str | None = None
+        self._attr_cache: dict[tuple[str, str], urwid.AttrSpec] = {}
+        self._canvas_cache: tuple[tuple, urwid.Canvas] | None = None
+
+    @property
+    def can_draw(self) -> bool:
+        """Whether this terminal gets a picture at all (256+ colours and no ``NO_COLOR``)."""
+        return not self.no_color and self.colors >= 256
+
+    @property
+    def unavailable_reason(self) -> str | None:
+        """Why no picture is drawn, in words; None when it is."""
+        if self.no_color:
+            return "no thumbnail: NO_COLOR is set"
+        if self.colors < 256:
+            return f"no thumbnail: the terminal has {self.colors} colours (256 needed)"
+        return None
+
+    def set_image(self, source: str | Path | Image.Image | None) -> None:
+        """Show the image at ``source`` (a path or an already open image); None clears it.
+
+        A path is only read when the widget is next drawn, so a burst of saved images costs
+        one decode per frame, not one per image."""
+        self._image, self._note, self._pending_path = None, "", None
+        if source is None:
+            self._source = None
+        elif isinstance(source, Image.Image):
+            self._source = f"image-{id(source)}"
+            if self.can_draw:
+                self._image = source.convert("RGB")
+        else:
+            self._source = str(source)
+            self._pending_path = str(source)
+        self._canvas_cache = None
+        self._invalidate()
+
+    def _load_pending(self) -> None:
+        path, self._pending_path = self._pending_path, None
+        if path is None or not self.can_draw:
+            return
+        try:
+            with Image.open(path) as im:
+                im.draft("RGB", (320, 240))  # let the JPEG decoder scale down: much faster
+                self._image = im.convert("RGB")
+        except (OSError, UnidentifiedImageError) as exc:
+            log.warning("thumbnail: cannot read %s: %s", path, exc)
+            self._image, self._note = None, "cannot read the image"
+
+    def _attr(self, top: tuple[int, int, int], bottom: tuple[int, int, int]) -> urwid.AttrSpec:
+        fg = "#" + "".join(_quantize(c, self.colors) for c in top)
+        bg = "#" + "".join(_quantize(c, self.colors) for c in bottom)
+        key = (fg, bg)
+        spec = self._attr_cache.get(key)
+        if spec is None:
+            spec = urwid.AttrSpec(fg, bg, TRUECOLOR if self.colors >= TRUECOLOR else 256)
+            self._attr_cache[key] = spec
+        return spec
+
+    def render(self, size: tuple[int, int], focus: bool = False) -> urwid.Canvas:
+        maxcol, maxrow = size
+        key = (maxcol, maxrow, self._source, self.colors, self.no_color)
+        if self._canvas_cache is not None and self._canvas_cache[0] == key:
+            return self._canvas_cache[1]
+        self._load_pending()
+        canvas = self._render(maxcol, maxrow)
+        self._canvas_cache = (key, canvas)
+        return canvas
+
+    def _render(self, maxcol: int, maxrow: int) -> urwid.Canvas:
+        reason = self.unavailable_reason
+        if reason is not None or self._image is None or maxcol < 2 or maxrow < 1:
+            text = reason if reason and self._source else self._note
+            return urwid.Filler(urwid.Text(("dim", text), align="center")).render((maxcol, maxrow))
+        im = self._image.copy()
+        im.thumbnail((maxcol, maxrow * 2), Image.Resampling.BILINEAR)
+        width, height = im.size
+        height -= height % 2
+        if height == 0:
+            return urwid.SolidCanvas(" ", maxcol, maxrow)
+        pixels = im.load()
+        left = (maxcol - width) // 2
+        top_pad = (maxrow - height // 2) // 2
+        text: list[bytes] = []
+        attrs: list[list[tuple[object, int]]] = []
+        blank = b" " * maxcol
+        for _ in range(top_pad):
+            text.append(blank)
+            attrs.append([(None, maxcol)])
+        block = HALF_BLOCK.encode()
+        right = maxcol - left - width
+        row_bytes = b" " * left + block * width + b" " * right
+        for y in range(0, height, 2):
+            runs: list[tuple[object, int]] = [(None, left)] if left else []
+            previous, count = None, 0
+            for x in range(width):
+                spec = self._attr(pixels[x, y], pixels[x, y + 1])
+                if spec is previous:
+                    count += 1
+                    continue
+                if count:
+                    runs.append((previous, count * len(block)))  # run lengths are in bytes
+                previous, count = spec, 1
+            if count:
+                runs.append((previous, count * len(block)))
+            if right:
+                runs.append((None, right))
+            text.append(row_bytes)
+            attrs.append(runs)
+        while len(text) < maxrow:
+            text.append(blank)
+            attrs.append([(None, maxcol)])
+        charsets = [[(None, len(t))] for t in text]
+        return urwid.TextCanvas(text, attr=attrs, cs=charsets, maxcol=maxcol)
