@@ -8,7 +8,7 @@ import contextlib
 import getpass
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from een_tui import config, exitcodes
@@ -22,6 +22,22 @@ from een_tui.logsetup import register_secret, setup_logging
 log = logging.getLogger(__name__)
 
 CONNECTION_OPTIONS = "connection"
+
+
+def bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (no upper bound when None)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}")
+        return value
+
+    return parse
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -130,23 +146,44 @@ def connect(args: argparse.Namespace, *, pool_size: int = 5,
         client.close()
 
 
+def start_demo(
+    emulator_options: dict[str, Any] | None = None,
+    *,
+    pool_size: int = 5,
+    timeout: float | None = None,
+) -> tuple[Any, EenClient]:
+    """Start the embedded emulator (this process, 127.0.0.1, an ephemeral port) and log a
+    client in as its demo user. Returns ``(emulator, client)``: the caller closes the client
+    and stops the emulator. ``emulator_options`` are ``EmulatorConfig`` fields."""
+    from een_tui.emulator import EmulatorConfig, EmulatorServer  # only --demo needs it
+
+    emulator = EmulatorServer(EmulatorConfig(**(emulator_options or {})), host="127.0.0.1",
+                              port=0)
+    emulator.start()
+    log.info("demo: embedded emulator at %s", emulator.url)
+    settings = ConnectionSettings(login_url=emulator.url, api_url=emulator.url,
+                                  timeout=timeout or 15.0)
+    demo = Credentials(emulator.demo_username, emulator.demo_password)
+    client = EenClient(settings, session_cache=None, pool_size=pool_size,
+                       relogin_credentials=lambda: demo)
+    try:
+        client.login(demo.username, demo.password)
+    except BaseException:
+        client.close()
+        emulator.stop()
+        raise
+    return emulator, client
+
+
 @contextlib.contextmanager
 def demo_client(*, pool_size: int = 5, timeout: float | None = None) -> Iterator[EenClient]:
     """The embedded emulator with its demo account, and a client logged in to it."""
-    from een_tui.emulator import EmulatorConfig, EmulatorServer  # only --demo needs it
-
-    with EmulatorServer(EmulatorConfig(), host="127.0.0.1", port=0) as emulator:
-        log.info("demo: embedded emulator at %s", emulator.url)
-        settings = ConnectionSettings(login_url=emulator.url, api_url=emulator.url,
-                                      timeout=timeout or 15.0)
-        demo = Credentials(emulator.demo_username, emulator.demo_password)
-        client = EenClient(settings, session_cache=None, pool_size=pool_size,
-                           relogin_credentials=lambda: demo)
-        try:
-            client.login(demo.username, demo.password)
-            yield client
-        finally:
-            client.close()
+    emulator, client = start_demo(pool_size=pool_size, timeout=timeout)
+    try:
+        yield client
+    finally:
+        client.close()
+        emulator.stop()
 
 
 def exit_code_for(exc: BaseException) -> int:

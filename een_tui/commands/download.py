@@ -20,7 +20,13 @@ import gevent
 from een_tui import exitcodes
 from een_tui.api.devices import Device
 from een_tui.api.timestamps import is_esn
-from een_tui.commands.common import add_connection_options, connect, error_message, report_error
+from een_tui.commands.common import (
+    add_connection_options,
+    bounded_int,
+    connect,
+    error_message,
+    report_error,
+)
 from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import FailureKind, RunFinished, RunOutcome
 from een_tui.download.headless import HeadlessPrinter, summary_dict
@@ -30,19 +36,6 @@ DESCRIPTION = """\
 Download COUNT distinct preview images of one camera into OUT/<ESN>/<timestamp>.jpg with
 WORKERS concurrent downloads. The camera is --camera ESN, or a random online camera that passes
 a health check (--random, the default)."""
-
-
-def _bounded_int(low: int, high: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
-        return value
-
-    return parse
 
 
 def _esn(text: str) -> str:
@@ -62,13 +55,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--count",
-        type=_bounded_int(1, MAX_COUNT),
+        type=bounded_int(1, MAX_COUNT),
         default=20,
         help="distinct images to save (default 20)",
     )
     parser.add_argument(
         "--workers",
-        type=_bounded_int(1, MAX_WORKERS),
+        type=bounded_int(1, MAX_WORKERS),
         default=5,
         help="concurrent downloads (default 5)",
     )
@@ -77,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-attempts",
-        type=_bounded_int(1, 10 * MAX_COUNT),
+        type=bounded_int(1, 10 * MAX_COUNT),
         default=None,
         metavar="N",
         help="total image requests allowed, retries included (default 3 x COUNT + 10)",

@@ -10,6 +10,7 @@ import gevent
 from gevent.event import Event
 
 from een_tui import exitcodes
+from een_tui.commands.common import bounded_int
 from een_tui.emulator import EmulatorConfig, EmulatorServer
 
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
@@ -34,17 +35,6 @@ def _non_negative(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    """An argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1: {text!r}")
     return value
 
 
@@ -76,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="fixed two-factor code 1234 and short proxy timeouts")
     acc.add_argument("--tfa-code", metavar="CODE", default=None,
                      help="fixed two-factor code (default: random, printed at start)")
-    acc.add_argument("--preview-interval-ms", type=_positive_int, default=d.preview_interval_ms,
+    acc.add_argument("--preview-interval-ms", type=bounded_int(1), default=d.preview_interval_ms,
                      metavar="MS", help=f"one preview per MS per online camera "
                                         f"(default {d.preview_interval_ms})")
     acc.add_argument("--history", type=_non_negative, default=d.history_s, metavar="SECONDS",

@@ -11,7 +11,6 @@ from typing import Any
 
 from een_tui import config
 from een_tui.api.client import EenClient
-from een_tui.api.settings import ConnectionSettings
 from een_tui.commands import common
 
 log = logging.getLogger(__name__)
@@ -40,19 +39,10 @@ class DemoConnection:
 
     def open(self) -> bool:
         """Start the emulator and log in as its demo user; always True (logged in)."""
-        from een_tui.emulator import EmulatorConfig, EmulatorServer  # only --demo needs it
-
-        self.emulator = EmulatorServer(
-            EmulatorConfig(**self.emulator_options), host="127.0.0.1", port=0
+        self.emulator, self.client = common.start_demo(
+            self.emulator_options, pool_size=self.pool_size, timeout=self.timeout
         )
-        self.emulator.start()
-        log.info("demo: embedded emulator at %s", self.emulator.url)
-        settings = ConnectionSettings(
-            login_url=self.emulator.url, api_url=self.emulator.url, timeout=self.timeout or 15.0
-        )
-        self.client = EenClient(settings, session_cache=None, pool_size=self.pool_size)
         self.username = self.emulator.demo_username
-        self.client.login(self.emulator.demo_username, self.emulator.demo_password)
         return True
 
     def close(self) -> None:
