@@ -108,7 +108,8 @@ def resolve(flags: dict[str, Any], *, environ: dict[str, str] | None = None) -> 
 def connection_settings(values: dict[str, Any]) -> ConnectionSettings:
     """Build :class:`ConnectionSettings` from merged values, with clear errors for bad ones."""
     try:
-        timeout = float(values.get("timeout") or 15.0)
+        raw = values.get("timeout")
+        timeout = 15.0 if raw is None or raw == "" else float(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(
             f"the timeout must be a number: {values.get('timeout')!r}") from exc

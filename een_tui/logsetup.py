@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import os
 from pathlib import Path
+from typing import TextIO
 
 from een_tui import config
 
@@ -33,8 +34,18 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path:
-    """Send every log record to the log file (mode 0600) and nowhere else; idempotent."""
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file created with mode 0600, after each rollover too."""
+
+    def _open(self) -> TextIO:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
+def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path | None:
+    """Send every log record to the log file (mode 0600) and nowhere else; idempotent.
+    Returns the file, or None when it cannot be written (logs are then dropped: a command
+    never fails, nor prints tracebacks, because of its log file)."""
     path = path or config.log_file()
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -43,12 +54,15 @@ def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path:
                 return path
             root.removeHandler(handler)
             handler.close()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.touch(mode=0o600)
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=2_000_000, backupCount=2, encoding="utf-8"
-    )
+    handler: logging.Handler
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = PrivateRotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=2, encoding="utf-8"
+        )
+        os.chmod(path, 0o600)  # a file made by an older version
+    except OSError:
+        handler, path = logging.NullHandler(), None
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RedactSecrets())
     handler.setFormatter(
@@ -58,5 +72,4 @@ def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path:
     root.setLevel(level)
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     logging.captureWarnings(True)
-    os.chmod(path, 0o600)
     return path

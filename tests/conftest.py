@@ -4,7 +4,50 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import ipaddress  # noqa: E402
+import socket  # noqa: E402
+
 import pytest  # noqa: E402
+
+
+class OffLoopback(AssertionError):
+    """A test tried to open a connection beyond this machine."""
+
+
+def _is_loopback(host: object) -> bool:
+    if host in ("localhost", b"localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_off_loopback(connect):
+    def guarded(self, address):
+        if isinstance(address, tuple) and not _is_loopback(address[0]):
+            raise OffLoopback(f"tests talk to 127.0.0.1 only, not {address[0]}")
+        return connect(self, address)
+
+    return guarded
+
+
+def _resolve_loopback_only(getaddrinfo):
+    def guarded(host, *args, **kwargs):
+        if host is not None and not _is_loopback(host):  # not even a DNS query
+            raise OffLoopback(f"tests talk to 127.0.0.1 only, not {host}")
+        return getaddrinfo(host, *args, **kwargs)
+
+    return guarded
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Every connection (and name lookup) a test makes in this process stays on loopback, or
+    the test fails."""
+    monkeypatch.setattr(socket.socket, "connect", _refuse_off_loopback(socket.socket.connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse_off_loopback(socket.socket.connect_ex))
+    monkeypatch.setattr(socket, "getaddrinfo", _resolve_loopback_only(socket.getaddrinfo))
 
 
 @pytest.fixture(autouse=True)

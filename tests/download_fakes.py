@@ -13,6 +13,7 @@ from PIL import Image
 
 from een_tui.api.client import ImageHeaders
 from een_tui.api.devices import Device
+from een_tui.api.errors import NoMatchingAsset
 from een_tui.api.status import CameraStatus
 from een_tui.api.timestamps import ms_to_een_timestamp
 
@@ -87,8 +88,6 @@ class FakeSource:
             fate = self.fault(esn, stamp, attempt) if self.fault else None
             if isinstance(fate, BaseException):
                 raise fate
-            from een_tui.api.errors import NoMatchingAsset
-
             if stamp not in self.bodies:
                 raise NoMatchingAsset("no matching asset", status_code=400)
             body = self.bodies[stamp]

@@ -2,10 +2,13 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 
+import gevent.event
+import gevent.server
 import pexpect
 import pytest
 import requests
@@ -178,3 +181,34 @@ def test_unreachable_host_is_one_line_exit_1(capsys, monkeypatch):
     code, _out, err = run_cli(capsys, "cameras", "--login-url", "http://127.0.0.1:9",
                               "--username", "ann")
     assert code == 1 and "cannot reach 127.0.0.1:9" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["cameras", "download"])
+def test_ctrl_c_while_waiting_for_the_server_is_one_line_and_exit_130(command, tmp_path):
+    connected = gevent.event.Event()
+
+    def hang(sock, _address):  # accept, never answer
+        connected.set()
+        gevent.sleep(30)
+
+    server = gevent.server.StreamServer(("127.0.0.1", 0), hang)
+    server.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    env = {**os.environ, "EEN_USERNAME": "ann", "EEN_PASSWORD": "pw"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "een_tui", command, "--login-url", url, "--out", str(tmp_path)]
+        if command == "download" else [sys.executable, "-m", "een_tui", command,
+                                       "--login-url", url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert connected.wait(30), "the command never connected"
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        server.stop(timeout=0)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert err == "een-tui: error: interrupted\n"

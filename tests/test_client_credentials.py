@@ -3,7 +3,7 @@
 import pytest
 
 from een_tui.api.credentials import CredentialSource, read_password_file
-from een_tui.api.errors import ConfigurationError
+from een_tui.api.errors import MissingCredentials
 from een_tui.cli import build_parser
 
 
@@ -37,19 +37,19 @@ def test_password_file_first_line_wins_over_environment(tmp_path):
 def test_empty_password_file_is_a_clear_error(tmp_path, content):
     file = tmp_path / "pw"
     file.write_text(content)
-    with pytest.raises(ConfigurationError, match="empty"):
+    with pytest.raises(MissingCredentials, match="empty"):
         read_password_file(file)
 
 
 def test_missing_password_file(tmp_path):
-    with pytest.raises(ConfigurationError, match="does not exist"):
+    with pytest.raises(MissingCredentials, match="does not exist"):
         read_password_file(tmp_path / "nope")
 
 
 def test_prompts_only_on_a_terminal():
-    with pytest.raises(ConfigurationError, match="no EEN password"):
+    with pytest.raises(MissingCredentials, match="no EEN password"):
         source(username="ann").resolve()
-    with pytest.raises(ConfigurationError, match="no EEN user name"):
+    with pytest.raises(MissingCredentials, match="no EEN user name"):
         source().resolve()
     asked = []
     creds = source(is_terminal=lambda: True,
@@ -60,7 +60,7 @@ def test_prompts_only_on_a_terminal():
 
 
 def test_no_prompt_when_prompting_is_off():
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(MissingCredentials):
         source(username="ann", is_terminal=lambda: True, can_prompt=False).resolve()
 
 

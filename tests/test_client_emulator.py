@@ -102,6 +102,26 @@ def test_an_expired_session_mid_use_relogs_in_exactly_once(emulator, client):
     assert count(emulator, "GET /asset/asset/image.jpeg", 401) >= 1
 
 
+def test_a_session_ended_again_soon_after_a_relogin_is_checked_and_bounded(emulator, client):
+    def end_the_session_behind_the_clients_back():
+        other = new_client(emulator)
+        other.adopt_session(CachedSession(emulator.url, "x", client._auth_key, emulator.url, 2e9))
+        other.logout()
+
+    emulator.reset_stats()
+    for relogins in (1, 2, 3):  # the first re-login, then QUICK_RELOGINS_MAX quick ones
+        end_the_session_behind_the_clients_back()
+        assert client.list_devices().devices
+        assert client.relogins == relogins
+    assert count(emulator, "GET /g/aaa/isauth", 401) == 2  # each quick one was checked first
+    end_the_session_behind_the_clients_back()
+    with pytest.raises(errors.SessionExpired, match="keeps ending the session"):
+        client.list_devices()
+    with pytest.raises(errors.SessionExpired, match="keeps ending the session"):
+        client.list_devices()  # reported again, never another login
+    assert count(emulator, "POST /g/aaa/authenticate") == 3
+
+
 def test_a_failed_relogin_is_reported_not_looped(emulator, client):
     camera = online_camera(client)
     client._credentials = client._credentials.__class__(emulator.demo_username, "changed-pw")
@@ -118,13 +138,14 @@ def test_a_failed_relogin_is_reported_not_looped(emulator, client):
 
 def test_429_on_a_json_call_waits_retry_after_and_retries(emulator, client):
     emulator.config.fault_paths = ("/g/device/list",)
-    emulator.config.retry_after_s = 0.3
+    # a 1 s burst: the next call surely falls inside it, even on a slow, loaded machine
+    emulator.config.retry_after_s = 1.0
     emulator.config.fault_429 = 1.0
     impatient = new_client(emulator, retry_attempts=1)
     impatient.adopt_session(CachedSession(emulator.url, "x", client._auth_key, emulator.url, 2e9))
-    with pytest.raises(errors.RateLimited) as raised:  # starts a 0.3 s burst of 429s
+    with pytest.raises(errors.RateLimited) as raised:  # starts a 1 s burst of 429s
         impatient.list_devices()
-    assert raised.value.retry_after == pytest.approx(0.3, abs=0.05)
+    assert raised.value.retry_after == 1.0
     emulator.config.fault_429 = 0.0
     listing = client.list_devices()  # inside the burst: one 429, waits, then 200
     assert listing.devices

@@ -252,8 +252,10 @@ def test_a_second_401_soon_after_a_relogin_does_not_log_in_again(scripted):
     client = client_for(scripted)
     client.login("ann", "pw")
     scripted.script["/g/device/list"] = [EXPIRED, (200, {}, []), EXPIRED, (200, {}, [])]
+    scripted.script["/g/aaa/isauth"] = [(200, {}, {})]
     client.list_devices()
-    client.list_devices()  # a transient 401 again: retried with the same fresh session
+    client.list_devices()  # a transient 401 again: isauth says the fresh session is fine
+    assert scripted.calls["/g/aaa/isauth"] == 1
     assert scripted.calls["/g/aaa/authenticate"] == 2
     assert client.relogins == 1
     assert scripted.calls["/g/device/list"] == 4

@@ -132,7 +132,8 @@ def test_exit_codes_and_one_line_messages():
     assert exit_code_for(errors.SessionExpired("gone")) == 3
     assert exit_code_for(errors.NetworkError("down")) == 1
     assert exit_code_for(errors.ConfigurationError("refusing plain http:// to x")) == 2
-    assert exit_code_for(errors.ConfigurationError("no EEN password: set it")) == 3
+    assert exit_code_for(errors.MissingCredentials("no EEN password: set it")) == 3
+    assert exit_code_for(errors.ConfigurationError("no EEN password: set it")) == 2
     assert exit_code_for(KeyboardInterrupt()) == 130
     assert error_message(errors.ServerError("a\nb")) == "a b"
     assert "\n" not in error_message(ValueError("x\ny"))

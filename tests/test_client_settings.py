@@ -1,5 +1,8 @@
 """URLs: plain HTTP only to loopback; the branded API host after login; config layering."""
 
+import socket
+
+import gevent.server
 import pytest
 
 from een_tui import config
@@ -105,3 +108,35 @@ def test_xdg_paths_follow_the_environment(isolated_environment):
     assert str(config.session_cache_dir()).startswith(
         str(isolated_environment / ".local" / "state"))
     assert str(config.log_file()).startswith(str(isolated_environment / ".local" / "state"))
+
+
+def test_the_test_suite_itself_never_reaches_beyond_loopback():
+    import requests
+
+    from een_tui.api.client import EenClient
+
+    # 192.0.2.1 is TEST-NET-1: never routed. The conftest guard refuses it before any packet.
+    client = EenClient(ConnectionSettings(login_url="https://192.0.2.1", timeout=1.0))
+    with pytest.raises(AssertionError, match=r"tests talk to 127\.0\.0\.1 only"):
+        client.authenticate("ann", "pw")
+    with pytest.raises(AssertionError, match=r"127\.0\.0\.1 only"):
+        requests.get("http://192.0.2.1:9/", timeout=1)
+    with pytest.raises(AssertionError, match=r"not login\.eagleeyenetworks\.com"):
+        EenClient(ConnectionSettings(timeout=1.0)).authenticate("ann", "pw")  # the default URL
+    server = gevent.server.StreamServer(("127.0.0.1", 0), lambda sock, addr: sock.close())
+    server.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=5):
+            pass  # loopback stays allowed
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("inf"), float("nan")])
+def test_every_request_has_a_finite_timeout(timeout):
+    with pytest.raises(ConfigurationError, match="timeout"):
+        ConnectionSettings(timeout=timeout)
+    with pytest.raises(ConfigurationError, match="timeout"):
+        config.connection_settings({"timeout": str(timeout)})
+    with pytest.raises(ConfigurationError, match="timeout"):
+        config.connection_settings({"timeout": timeout})  # as the TOML file gives it

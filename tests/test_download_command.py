@@ -17,6 +17,8 @@ from een_tui import cli, exitcodes
 from een_tui.api.client import ConnectionSettings, EenClient
 from een_tui.api.status import CameraStatus
 from een_tui.download import storage
+from een_tui.download.events import RunFinished, RunOutcome
+from een_tui.download.headless import summary_dict
 from een_tui.emulator import EmulatorConfig, EmulatorServer
 
 
@@ -85,6 +87,12 @@ def test_off_camera_exit_4_with_its_status(emu, tmp_path, devices, capsys):
 def test_unknown_camera_exit_4(emu, tmp_path, capsys):
     assert download(emu, tmp_path, "--camera", "deadbeef") == exitcodes.NO_USABLE_CAMERA
     assert "no camera with ESN deadbeef" in capsys.readouterr().err
+    code = download(emu, tmp_path, "--camera", "deadbeef", "--count", "4", "--json")
+    assert code == exitcodes.NO_USABLE_CAMERA
+    summary = json.loads(capsys.readouterr().out)
+    # a run that never started has the same keys as one that did
+    assert summary.keys() == summary_dict(RunFinished(RunOutcome.FAILED, None, 4, ())).keys()
+    assert summary["requested"] == 4 and summary["saved"] == 0 and "deadbeef" in summary["error"]
 
 
 @pytest.mark.parametrize(
@@ -94,6 +102,9 @@ def test_unknown_camera_exit_4(emu, tmp_path, capsys):
         ["--count", "0"],
         ["--workers", "x"],
         ["--camera", "1000c4ae", "--random"],
+        ["--timeout", "inf"],
+        ["--timeout", "0"],
+        ["--timeout", "nan"],
     ],
 )
 def test_usage_errors_exit_2(emu, tmp_path, argv, capsys):
@@ -161,7 +172,7 @@ def test_budget_exhausted_exit_5(emu, tmp_path, capsys, monkeypatch):
     out, _ = capsys.readouterr()
     assert code == exitcodes.INCOMPLETE
     summary = json.loads(out)
-    assert summary["saved"] == 0 and summary["outcome"] == "incomplete"
+    assert summary["saved"] == 1 and summary["outcome"] == "incomplete"  # the probe image
     assert sum(summary["failures"].values()) == 8
     assert "budget" in summary["error"]
 
@@ -221,3 +232,34 @@ def test_sigint_cancels_then_python_handler_is_back():
     with pytest.raises(KeyboardInterrupt):
         os.kill(os.getpid(), signal.SIGINT)
         gevent.sleep(1)
+
+
+def test_the_entry_point_patches_gevent_before_requests_is_imported():
+    probe = """
+import sys
+from importlib.abc import MetaPathFinder
+
+seen = {}
+
+class Watch(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name in ("requests", "urllib3") and name not in seen:
+            from gevent import monkey
+            seen[name] = monkey.is_module_patched("socket") and monkey.is_module_patched("ssl")
+        return None
+
+sys.meta_path.insert(0, Watch())
+import een_tui.cli  # noqa: F401
+print(sorted(seen.items()))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == "[('requests', True), ('urllib3', True)]"
+
+
+def test_only_entry_points_call_patch_all():
+    package = Path(__file__).resolve().parent.parent / "een_tui"
+    callers = sorted(
+        str(p.relative_to(package)) for p in package.rglob("*.py") if "patch_all(" in p.read_text()
+    )
+    assert callers == ["cli.py"]

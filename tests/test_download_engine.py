@@ -12,6 +12,7 @@ import pytest
 from download_fakes import FakeSource, make_device
 from PIL import Image
 
+from een_tui.api.devices import Device
 from een_tui.api.errors import (
     InvalidCredentials,
     NetworkError,
@@ -71,13 +72,17 @@ def test_saves_n_distinct_images_with_at_most_w_in_flight(tmp_path, count, worke
     assert result.outcome is RunOutcome.DONE
     assert_distinct_valid_jpegs(result, count)
     assert source.max_in_flight == min(workers, count)
-    # the newest N were planned first and all were fetched: no wasted requests
-    # (+1: the health check's probe)
-    assert source.requests == count + 1
+    # the newest N were planned first and all were fetched: no wasted requests (the health
+    # check's probe image is one of the N, not fetched a second time)
+    assert source.requests == count
     planned = [e for e in events if isinstance(e, RunPlanned)]
     assert len(planned) == 1 and planned[0].timestamps[:count] == tuple(source.stamps[:count])
     saved = [e for e in events if isinstance(e, ImageSaved)]
     assert [e.saved for e in saved] == list(range(1, count + 1))
+    # the probe image is reported first, as worker 0, once the run is planned
+    assert saved[0].worker == 0 and saved[0].timestamp == source.stamps[0]
+    assert events.index(planned[0]) < events.index(saved[0])
+    assert all(1 <= e.worker <= workers for e in saved[1:])
     assert isinstance(events[-1], RunFinished)
     assert no_parts(tmp_path)
 
@@ -167,7 +172,7 @@ def test_budget_bounds_the_run(tmp_path):
     source.fault = fault
     result, _ = run(source, options(tmp_path, count=5, workers=2, attempt_budget=7))
     assert result.outcome is RunOutcome.INCOMPLETE
-    assert result.saved == 0
+    assert result.saved == 1  # the health check's probe image
     assert source.requests == 1 + 7
     assert "budget" in result.error
     assert no_parts(tmp_path)
@@ -188,9 +193,23 @@ def test_files_already_on_disk_are_not_fetched_again(tmp_path):
     second, events = run(source, options(tmp_path, count=8, workers=2))
     assert second.outcome is RunOutcome.DONE and second.saved == 8
     assert set(first.files) <= set(second.files)
-    assert source.requests - requests_before == 1 + 3  # probe + the 3 new ones
+    assert source.requests - requests_before == 3  # the probe is one of the 3 new ones
     planned = next(e for e in events if isinstance(e, RunPlanned))
     assert set(planned.already_saved) == set(first.files)
+
+
+def test_a_hostile_or_missing_probe_answer_moves_the_probe_to_the_next_timestamp(tmp_path):
+    source = FakeSource()
+    source.answer_timestamp = lambda stamp: "../../x" if stamp == source.stamps[0] else stamp
+    source.fault = lambda esn, stamp, attempt: (
+        NoMatchingAsset("no matching asset", status_code=400) if stamp == source.stamps[1] else None
+    )
+    result, events = run(source, options(tmp_path, count=3, workers=2))
+    assert result.outcome is RunOutcome.DONE
+    assert_distinct_valid_jpegs(result, 3)
+    probe = next(e for e in events if isinstance(e, ImageSaved))
+    assert probe.worker == 0 and probe.timestamp == source.stamps[2]
+    assert all(p.is_relative_to(tmp_path / "out" / "1000c4ae") for p in tmp_path.rglob("*.jpg"))
 
 
 def test_cancel_midway_keeps_complete_files_and_no_part(tmp_path):
@@ -295,6 +314,13 @@ def test_explicit_unusable_camera_is_refused_with_its_status(tmp_path):
     assert result.outcome is RunOutcome.FAILED
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
     assert "Off" in result.error and "0x8023" in result.error
+    unsupported = Device(
+        id="10034487", name="Encoder", type="camera", status=CameraStatus.INTERNET_OFFLINE,
+        recording=False, status_bits=0x22000, is_unsupported=True,
+    )
+    result, _ = run(FakeSource(), options(tmp_path), camera=unsupported)
+    assert result.error_kind is FailureKind.NO_USABLE_CAMERA
+    assert "not supported" in result.error and "Internet Offline, 0x22000" in result.error
     hostile = make_device(esn="1000c4ae\n")
     result, _ = run(FakeSource(), options(tmp_path), camera=hostile)
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
@@ -322,10 +348,11 @@ def test_random_mode_skips_cameras_failing_the_health_check(tmp_path):
     rejected = [e for e in events if isinstance(e, CameraRejected)]
     assert {e.camera.id for e in rejected} <= bad
     assert all("cannot be fetched" in e.reason for e in rejected)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["00000004"]  # no empty folders
 
 
 def test_random_mode_gives_up_after_bounded_tries(tmp_path):
-    source = FakeSource(fault=lambda *a: ServerError("down", status_code=503))
+    source = FakeSource(fault=lambda *a: "nonjpeg")  # the probe writes, then fails the check
     devices = [make_device(f"0000000{i}") for i in range(1, 9)]
     result, events = run(
         source,
@@ -335,6 +362,7 @@ def test_random_mode_gives_up_after_bounded_tries(tmp_path):
     )
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
     assert len([e for e in events if isinstance(e, CameraRejected)]) == 3
+    assert not list((tmp_path / "out").glob("*"))  # no folder for a rejected camera
 
 
 def test_listing_failure_falls_back_to_walking_x_ee_prev(tmp_path):

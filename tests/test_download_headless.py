@@ -9,7 +9,7 @@ from download_fakes import FakeSource, make_device
 
 from een_tui.download import DownloadEngine, DownloadOptions
 from een_tui.download.events import RunFinished, RunOutcome
-from een_tui.download.headless import CLEAR_LINE, HeadlessPrinter, summary_dict
+from een_tui.download.headless import CLEAR_LINE, HeadlessPrinter, summary_dict, summary_lines
 from een_tui.download.retry import RetryPolicy
 
 
@@ -63,3 +63,11 @@ def test_summary_dict_has_the_documented_keys():
     assert data["files"] == ["out/1000c4ae/a.jpg"]
     assert data["failures"] == {"network error": 2}
     assert data["elapsed_s"] == 0.5 and data["outcome"] == "incomplete"
+
+
+def test_summary_lines_name_the_error_once():
+    failed = RunFinished(RunOutcome.FAILED, None, 3, (), error="disk full while writing x")
+    assert summary_lines(failed)[-1] == "error     disk full while writing x"
+    cancelled = RunFinished(RunOutcome.CANCELLED, None, 3, (), error="cancelled")
+    lines = summary_lines(cancelled)
+    assert "[cancelled]" in lines[0] and not any(line.startswith("error") for line in lines)

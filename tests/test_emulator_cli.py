@@ -44,7 +44,8 @@ def test_every_knob_has_a_flag():
 
 @pytest.mark.parametrize("argv", [
     ["--fault-5xx", "1.5"], ["--fault-429", "-0.1"], ["--latency-ms", "fast"],
-    ["--preview-interval-ms", "0"], ["--cameras", "-3"], ["--port", "x"],
+    ["--preview-interval-ms", "0"], ["--cameras", "-3"], ["--port", "x"], ["--port", "65536"],
+    ["--port", "-1"], ["--retry-after", "nan"], ["--history", "-1"],
 ])
 def test_bad_values_are_usage_errors(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:

@@ -49,9 +49,12 @@ log = logging.getLogger(__name__)
 DEFAULT_SESSION_LIFETIME_S = 4 * 3600.0  # observed Max-Age 14399
 CHUNK_SIZE = 16 * 1024
 RETRY_AFTER_MARGIN_S = 0.05
-# After a re-login, a 401 within this many seconds is not worth another login (repeated logins
-# get accounts locked): the request is retried once with the fresh session instead.
+# After a re-login, a 401 within this many seconds is usually spurious (the 2019 recording shows
+# 401s right after authorize on a valid session): ``isauth`` decides. A valid session is simply
+# used again; a dead one allows another login, but at most QUICK_RELOGINS_MAX in a row (repeated
+# logins get accounts locked).
 RELOGIN_MIN_INTERVAL_S = 30.0
+QUICK_RELOGINS_MAX = 2
 TWO_FACTOR_METHODS = ("sms", "email")
 
 AskCode = Callable[[str, str], str]  # (method, masked destination) -> the 4-digit code
@@ -112,6 +115,7 @@ class EenClient:
         self._login_lock = gevent.lock.RLock()
         self._relogin_failure: errors.EenError | None = None
         self._last_relogin: float | None = None  # time.monotonic() of the last re-login
+        self._quick_relogins = 0  # re-logins in a row, each soon after the previous one
         register_secret(settings.api_key)
         self._http = self._new_http_session()
 
@@ -146,6 +150,7 @@ class EenClient:
 
     @property
     def is_logged_in(self) -> bool:
+        """True while the client holds a session key (valid or not)."""
         return self._auth_key is not None
 
     def close(self) -> None:
@@ -396,10 +401,18 @@ class EenClient:
                 return  # someone else already logged in again while we waited
             if self._relogin_failure is not None:
                 raise self._relogin_failure
-            now = time.monotonic()
-            if self._last_relogin is not None and now - self._last_relogin < RELOGIN_MIN_INTERVAL_S:
-                log.info("401 right after a re-login: retrying with the same session")
-                return
+            since = time.monotonic() - (self._last_relogin or float("-inf"))
+            soon = since < RELOGIN_MIN_INTERVAL_S
+            if soon:
+                if self._session_may_be_valid():
+                    log.info("401 right after a re-login, session still valid: retrying")
+                    return
+                if self._quick_relogins >= QUICK_RELOGINS_MAX:
+                    self._relogin_failure = errors.SessionExpired(
+                        "EEN keeps ending the session right after each login; not logging in "
+                        "again (repeated logins get accounts locked)", status_code=401)
+                    raise self._relogin_failure
+            self._quick_relogins = self._quick_relogins + 1 if soon else 0
             credentials = self._credentials
             if credentials is None and self._relogin_credentials is not None:
                 credentials = self._relogin_credentials()
@@ -422,6 +435,14 @@ class EenClient:
                     status_code=exc.status_code)
                 self._relogin_failure = failure
                 raise failure from exc
+
+    def _session_may_be_valid(self) -> bool:
+        """``isauth`` after a suspicious 401: False only when the server says the session is
+        over (any other answer or error: assume a transient 401)."""
+        try:
+            return self.isauth()
+        except errors.EenError:
+            return True
 
     def _with_relogin(self, send: Callable[[], requests.Response]) -> requests.Response:
         """Run ``send``; on 401 log in again once (shared) and run it once more."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from een_tui.api.errors import ConfigurationError
+from een_tui.api.errors import MissingCredentials
 
 MAX_PASSWORD_FILE_BYTES = 4096
 
@@ -40,17 +40,17 @@ def read_password_file(path: str | os.PathLike[str]) -> str:
     file = Path(path)
     try:
         if file.stat().st_size > MAX_PASSWORD_FILE_BYTES:
-            raise ConfigurationError(f"the password file {file} is too large to be a password file")
+            raise MissingCredentials(f"the password file {file} is too large to be a password file")
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ConfigurationError(f"the password file {file} does not exist") from exc
+        raise MissingCredentials(f"the password file {file} does not exist") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(
+        raise MissingCredentials(
             f"cannot read the password file {file}: {exc.__class__.__name__}") from exc
     lines = text.splitlines()
     password = lines[0] if lines else ""
     if not password:
-        raise ConfigurationError(f"the password file {file} is empty")
+        raise MissingCredentials(f"the password file {file} is empty")
     return password
 
 
@@ -85,7 +85,7 @@ class CredentialSource:
             if name:
                 self.username = name
                 return name
-        raise ConfigurationError(
+        raise MissingCredentials(
             "no EEN user name: set EEN_USERNAME or use --username"
         )
 
@@ -105,7 +105,7 @@ class CredentialSource:
             except EOFError:
                 password = None
         if not password:
-            raise ConfigurationError(
+            raise MissingCredentials(
                 "no EEN password: set EEN_PASSWORD, use --password-file, or run on a terminal"
             )
         return Credentials(username=username, password=password)
@@ -114,7 +114,7 @@ class CredentialSource:
         """Credentials for a silent re-login, or None when that would need a prompt."""
         try:
             password = self.non_interactive_password()
-        except ConfigurationError:
+        except MissingCredentials:
             return None
         if not self.username or not password:
             return None

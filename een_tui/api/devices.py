@@ -40,6 +40,7 @@ class Device:
 
     @property
     def is_bridge(self) -> bool:
+        """True for a bridge row."""
         return self.type == "bridge"
 
     @property

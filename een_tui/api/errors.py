@@ -16,6 +16,10 @@ class ConfigurationError(EenError):
     """Bad settings: e.g. plain http:// to a non-loopback host, missing credentials."""
 
 
+class MissingCredentials(ConfigurationError):
+    """No user name or password at hand, or an unreadable password file (exit code 3)."""
+
+
 class AuthError(EenError):
     """Login or session failure (exit code 3)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -28,7 +29,7 @@ class ConnectionSettings:
         object.__setattr__(self, "login_url", checked_base_url(self.login_url))
         if self.api_url is not None:
             object.__setattr__(self, "api_url", checked_base_url(self.api_url))
-        if not self.timeout or self.timeout <= 0:
+        if not 0 < self.timeout < math.inf:  # NaN fails too: every request has a timeout
             raise ConfigurationError("the timeout must be a positive number of seconds")
 
     def __repr__(self) -> str:  # never show the API key

@@ -110,16 +110,22 @@ def set_bit_names(bits: int) -> list[str]:
     return names
 
 
-def camera_status(bits: int | None) -> CameraStatus:
-    """Apply the documented overall-status rule to a camera's device_status bitmask."""
-    if not isinstance(bits, int) or isinstance(bits, bool) or bits <= 0:
-        return CameraStatus.UNKNOWN
-    if bits & INVALID:
+def _status_before_streaming(bits: int | None) -> CameraStatus | None:
+    """Steps 1-4 of the rule, shared by cameras and bridges; None when none of them decides."""
+    if not isinstance(bits, int) or isinstance(bits, bool) or bits <= 0 or bits & INVALID:
         return CameraStatus.UNKNOWN
     if not bits & ON:
         return CameraStatus.OFF
     if not bits & REGISTERED:
         return CameraStatus.INTERNET_OFFLINE
+    return None
+
+
+def camera_status(bits: int | None) -> CameraStatus:
+    """Apply the documented overall-status rule to a camera's device_status bitmask."""
+    status = _status_before_streaming(bits)
+    if status is not None:
+        return status
     if bits & STREAMING:
         return CameraStatus.ONLINE
     if bits & PASSWORD_NEEDED:
@@ -129,15 +135,7 @@ def camera_status(bits: int | None) -> CameraStatus:
 
 def bridge_status(bits: int | None) -> CameraStatus:
     """Bridges never stream: registered + on means online (our reading, een-api.md §4)."""
-    if not isinstance(bits, int) or isinstance(bits, bool) or bits <= 0:
-        return CameraStatus.UNKNOWN
-    if bits & INVALID:
-        return CameraStatus.UNKNOWN
-    if not bits & ON:
-        return CameraStatus.OFF
-    if not bits & REGISTERED:
-        return CameraStatus.INTERNET_OFFLINE
-    return CameraStatus.ONLINE
+    return _status_before_streaming(bits) or CameraStatus.ONLINE
 
 
 def decode_status(bits: object, *, is_bridge: bool = False) -> DecodedStatus:

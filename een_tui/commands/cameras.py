@@ -37,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``een-tui cameras``."""
     p = sub.add_parser(
         "cameras", allow_abbrev=False, help="list the account's cameras and their status",
         description=(

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import gevent
+
 from een_tui import config, exitcodes
 from een_tui.api import errors
 from een_tui.api.client import EenClient
@@ -24,20 +26,32 @@ log = logging.getLogger(__name__)
 CONNECTION_OPTIONS = "connection"
 
 
-def bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:
-    """An argparse type: a whole number from ``low`` to ``high`` (no upper bound when None)."""
-
-    def parse(text: str) -> int:
+def _bounded(convert: Callable[[str], Any], noun: str, low: float,
+             high: float | None) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
         try:
-            value = int(text)
+            value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low or (high is not None and value > high):
-            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
+        if not (low <= value and (high is None or value <= high)):  # NaN fails too
+            bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
             raise argparse.ArgumentTypeError(f"must be {bounds}")
         return value
 
     return parse
+
+
+def bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (no upper bound when None)."""
+    return _bounded(int, "a whole number", low, high)
+
+
+def bounded_float(low: float, high: float | None = None) -> Callable[[str], float]:
+    """An argparse type: a number from ``low`` to ``high`` (no upper bound when None)."""
+    return _bounded(float, "a number", low, high)
+
+
+TIMEOUT_SECONDS = bounded_float(0.001, 3600.0)  # every request has a finite timeout
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -58,7 +72,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="read the password from the first line of FILE")
     group.add_argument("--no-session-cache", action="store_true", default=False,
                        help="neither reuse nor store the session")
-    group.add_argument("--timeout", metavar="SECONDS", type=_positive_float, default=None,
+    group.add_argument("--timeout", metavar="SECONDS", type=TIMEOUT_SECONDS, default=None,
                        help="network timeout of every request (default 15)")
     group.add_argument("--demo", action="store_true", default=False,
                        help="use the embedded EEN emulator and its demo account (no network)")
@@ -72,16 +86,6 @@ class RefusePasswordFlag(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
         parser.error("there is no --password option (it would show in ps and shell history): "
                      "use EEN_PASSWORD, --password-file FILE, or the prompt")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return value
 
 
 def connection_flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -115,6 +119,14 @@ def ask_two_factor_code(method: str, destination: str) -> str:
     return getpass.getpass("4-digit code: ")
 
 
+def quiet_ctrl_c() -> None:
+    """Ctrl+C while a greenlet waits on the network still ends the command (KeyboardInterrupt
+    reaches it: one line, exit 130), without gevent's hub printing it on stderr first."""
+    hub = gevent.get_hub()
+    if not issubclass(KeyboardInterrupt, hub.NOT_ERROR):
+        hub.NOT_ERROR = (*hub.NOT_ERROR, KeyboardInterrupt)
+
+
 @contextlib.contextmanager
 def connect(args: argparse.Namespace, *, pool_size: int = 5,
             prompt: bool = True) -> Iterator[EenClient]:
@@ -125,6 +137,7 @@ def connect(args: argparse.Namespace, *, pool_size: int = 5,
     embedded emulator (in this process, on 127.0.0.1, an ephemeral port) and logs in as its
     demo user; it stops when the block ends."""
     setup_logging()
+    quiet_ctrl_c()
     if getattr(args, "demo", False):
         with demo_client(pool_size=pool_size, timeout=getattr(args, "timeout", None)) as client:
             yield client
@@ -190,18 +203,11 @@ def exit_code_for(exc: BaseException) -> int:
     """The documented exit code of an error (``AuthError`` -> 3, Ctrl+C -> 130, else 1)."""
     if isinstance(exc, KeyboardInterrupt):
         return exitcodes.INTERRUPTED
-    if isinstance(exc, errors.AuthError):
+    if isinstance(exc, errors.AuthError | errors.MissingCredentials):
         return exitcodes.AUTH_FAILED
-    if isinstance(exc, errors.ConfigurationError):
-        return exitcodes.USAGE if _is_usage_problem(exc) else exitcodes.AUTH_FAILED
+    if isinstance(exc, errors.ConfigurationError):  # bad URL, config file, option
+        return exitcodes.USAGE
     return exitcodes.ERROR
-
-
-def _is_usage_problem(exc: errors.ConfigurationError) -> bool:
-    """Missing credentials are an authentication failure; bad URLs or files a usage error."""
-    text = exc.message
-    return not (text.startswith("no EEN user name") or text.startswith("no EEN password")
-                or "password file" in text)
 
 
 def error_message(exc: BaseException) -> str:

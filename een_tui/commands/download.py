@@ -80,6 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``een-tui download``."""
     p = sub.add_parser(
         "download",
         help="download distinct preview images of one camera",
@@ -150,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback
         code = report_error(exc)
         if args.json:
-            print(json.dumps(_failure_summary(error_message(exc))))
+            print(json.dumps(_failure_summary(args, error_message(exc)), indent=2))
         return code
     if args.json:
         print(json.dumps(summary_dict(result), indent=2))
@@ -160,19 +161,21 @@ def run(args: argparse.Namespace) -> int:
 def _fail(args: argparse.Namespace, code: int, message: str) -> int:
     print(f"een-tui: error: {message}", file=sys.stderr)
     if args.json:
-        print(json.dumps(_failure_summary(message)))
+        print(json.dumps(_failure_summary(args, message), indent=2))
     return code
 
 
-def _failure_summary(message: str) -> dict:
-    """The ``--json`` summary of a run that never started."""
+def _failure_summary(args: argparse.Namespace, message: str) -> dict:
+    """The ``--json`` summary of a run that never started (same keys as a run's)."""
     return {
         "outcome": "failed",
         "camera": None,
-        "requested": None,
+        "requested": args.count,
         "saved": 0,
         "files": [],
         "failures": {},
         "elapsed_s": 0.0,
+        "images_per_s": None,
+        "out_dir": None,
         "error": message,
     }

@@ -10,43 +10,15 @@ import gevent
 from gevent.event import Event
 
 from een_tui import exitcodes
-from een_tui.commands.common import bounded_int
+from een_tui.commands.common import bounded_float, bounded_int
 from een_tui.emulator import EmulatorConfig, EmulatorServer
 
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 
 
-def _rate(text: str) -> float:
-    """An argparse type: a probability between 0 and 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text!r}")
-    return value
-
-
-def _non_negative(text: str) -> float:
-    """An argparse type: a number >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    """An argparse type: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
-    return value
+PORT = bounded_int(0, 65535)
+RATE = bounded_float(0.0, 1.0)
+NON_NEGATIVE = bounded_float(0.0)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,12 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     d = EmulatorConfig()
     net = parser.add_argument_group("network")
     net.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    net.add_argument("--port", type=_count, default=0,
+    net.add_argument("--port", type=PORT, default=0,
                      help="port to bind (default 0 = any free port)")
     acc = parser.add_argument_group("account")
     acc.add_argument("--seed", type=int, default=d.seed,
                      help=f"seed of the deterministic demo account (default {d.seed})")
-    acc.add_argument("--cameras", type=_count, default=None, metavar="N",
+    acc.add_argument("--cameras", type=bounded_int(0), default=None, metavar="N",
                      help="N synthetic cameras (one bridge per 50) instead of the ~95-device "
                           "demo account, e.g. 10000 for scale tests")
     acc.add_argument("--test-mode", action="store_true",
@@ -69,40 +41,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     acc.add_argument("--preview-interval-ms", type=bounded_int(1), default=d.preview_interval_ms,
                      metavar="MS", help=f"one preview per MS per online camera "
                                         f"(default {d.preview_interval_ms})")
-    acc.add_argument("--history", type=_non_negative, default=d.history_s, metavar="SECONDS",
+    acc.add_argument("--history", type=NON_NEGATIVE, default=d.history_s, metavar="SECONDS",
                      help=f"preview history per camera (default {d.history_s:g})")
-    acc.add_argument("--session-lifetime", type=_non_negative, default=d.session_lifetime_s,
+    acc.add_argument("--session-lifetime", type=NON_NEGATIVE, default=d.session_lifetime_s,
                      metavar="SECONDS",
                      help=f"session lifetime (default {d.session_lifetime_s:g})")
-    acc.add_argument("--token-lifetime", type=_non_negative, default=d.token_lifetime_s,
+    acc.add_argument("--token-lifetime", type=NON_NEGATIVE, default=d.token_lifetime_s,
                      metavar="SECONDS",
                      help=f"authenticate token lifetime (default {d.token_lifetime_s:g})")
     lat = parser.add_argument_group("latency")
-    lat.add_argument("--latency-ms", type=_non_negative, default=0.0, metavar="MS",
+    lat.add_argument("--latency-ms", type=NON_NEGATIVE, default=0.0, metavar="MS",
                      help="base latency of every request")
-    lat.add_argument("--jitter-ms", type=_non_negative, default=0.0, metavar="MS",
+    lat.add_argument("--jitter-ms", type=NON_NEGATIVE, default=0.0, metavar="MS",
                      help="plus a random 0..MS per request")
-    lat.add_argument("--image-latency-ms", type=_non_negative, default=0.0, metavar="MS",
+    lat.add_argument("--image-latency-ms", type=NON_NEGATIVE, default=0.0, metavar="MS",
                      help="extra latency of image requests")
-    lat.add_argument("--proxy-timeout", type=_non_negative, default=None, metavar="SECONDS",
+    lat.add_argument("--proxy-timeout", type=NON_NEGATIVE, default=None, metavar="SECONDS",
                      help="delay of the 504 for Internet Offline cameras "
                           "(default 10, 0.05 in test mode)")
     flt = parser.add_argument_group("faults (rates 0..1 per request on the fault paths)")
-    flt.add_argument("--fault-5xx", type=_rate, default=0.0, metavar="RATE",
+    flt.add_argument("--fault-5xx", type=RATE, default=0.0, metavar="RATE",
                      help="500/502/503/504 answers")
-    flt.add_argument("--fault-401", type=_rate, default=0.0, metavar="RATE",
+    flt.add_argument("--fault-401", type=RATE, default=0.0, metavar="RATE",
                      help="401 session expired mid-session")
     flt.add_argument("--fault-401-invalidates", action="store_true",
                      help="a faulted 401 also ends the session")
-    flt.add_argument("--fault-429", type=_rate, default=0.0, metavar="RATE",
+    flt.add_argument("--fault-429", type=RATE, default=0.0, metavar="RATE",
                      help="start a burst of 429 answers lasting --retry-after")
-    flt.add_argument("--retry-after", type=_non_negative, default=d.retry_after_s,
+    flt.add_argument("--retry-after", type=NON_NEGATIVE, default=d.retry_after_s,
                      metavar="SECONDS", help=f"Retry-After of 429s (default {d.retry_after_s:g})")
-    flt.add_argument("--fault-reset", type=_rate, default=0.0, metavar="RATE",
+    flt.add_argument("--fault-reset", type=RATE, default=0.0, metavar="RATE",
                      help="TCP connection reset")
-    flt.add_argument("--fault-truncate", type=_rate, default=0.0, metavar="RATE",
+    flt.add_argument("--fault-truncate", type=RATE, default=0.0, metavar="RATE",
                      help="truncated image body")
-    flt.add_argument("--fault-non-jpeg", type=_rate, default=0.0, metavar="RATE",
+    flt.add_argument("--fault-non-jpeg", type=RATE, default=0.0, metavar="RATE",
                      help="200 image/jpeg answer whose body is not a JPEG")
     flt.add_argument("--fault-paths", default=",".join(d.fault_paths), metavar="PREFIXES",
                      help=f"comma-separated path prefixes the faults apply to "
@@ -110,6 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``een-tui emulator``."""
     p = sub.add_parser(
         "emulator", allow_abbrev=False,
         help="run the local EEN v1 emulator (demo account, faults, latency)",

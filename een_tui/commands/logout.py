@@ -10,7 +10,12 @@ from een_tui.api import errors
 from een_tui.api.client import EenClient
 from een_tui.api.session_cache import CachedSession, SessionCache
 from een_tui.api.settings import ConnectionSettings
-from een_tui.commands.common import connection_flags, report_error
+from een_tui.commands.common import (
+    TIMEOUT_SECONDS,
+    connection_flags,
+    quiet_ctrl_c,
+    report_error,
+)
 from een_tui.logsetup import setup_logging
 
 
@@ -21,11 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", metavar="URL", default=None, help="EEN API host")
     parser.add_argument("--username", metavar="NAME", default=None,
                         help="log out this user only (default: every cached user of the host)")
-    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=None,
+    parser.add_argument("--timeout", metavar="SECONDS", type=TIMEOUT_SECONDS, default=None,
                         help="network timeout (default 15)")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``een-tui logout``."""
     p = sub.add_parser("logout", allow_abbrev=False,
                        help="end the cached EEN session and delete it",
                        description="End the cached EEN session on the server and delete the "
@@ -38,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     """Log out every matching cached session; the cache files are removed in any case."""
     try:
         setup_logging()
+        quiet_ctrl_c()
         values = config.resolve(connection_flags(args))
         settings = config.connection_settings(values)
         cache = SessionCache(config.session_cache_dir())

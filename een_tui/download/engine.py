@@ -1,9 +1,10 @@
 """The download engine: W long-lived worker greenlets fetch N distinct previews to disk.
 
 Flow: choose a healthy camera and plan its timestamps (in a helper greenlet, so a cancel is
-prompt), then W workers pull timestamps from a gevent queue. A worker takes a new timestamp only
-while ``saved + in progress < N``, so the run stops by itself as soon as N images are saved and
-never holds more than W image requests in flight. Each timestamp is retried (tenacity) on
+prompt; the health check's probe image is saved and counted, never fetched twice), then W
+workers pull timestamps from a gevent queue. A worker takes a new timestamp only while
+``saved + in progress < N``, so the run stops by itself as soon as N images are saved and never
+holds more than W image requests in flight. Each timestamp is retried (tenacity) on
 transient failures; a timestamp without an image, or whose answer duplicates an image already
 held (``X-Ee-Timestamp``), is dropped and a spare taken instead. ``cancel()`` kills the workers
 while they wait on the network; the write-check-rename step never yields, so no worker is ever
@@ -128,6 +129,7 @@ class DownloadEngine:
         self._exhausted = False
         self._in_progress = 0
         self._files: list[str] = []
+        self._probe: tuple[Path, str, int] | None = None  # the health check's saved image
         self._open_parts: set[Path] = set()
         self._shielded_workers: set[object] = set()  # in file create/commit: never killed there
         self._failures: Counter[str] = Counter()
@@ -180,13 +182,18 @@ class DownloadEngine:
         total = opts.count + opts.spare_count
 
         def check(device: Device) -> PreviewPlan:
+            try:
+                on_disk = saved_timestamps(opts.out_dir, device.id)
+            except UnsafeName:
+                on_disk = set()  # check_camera refuses the camera
             while True:
                 try:
                     return check_camera(
                         self.client,
                         device,
                         total=total,
-                        max_bytes=opts.max_image_bytes,
+                        fetch=partial(self._save_probe, device),
+                        on_disk=on_disk,
                         attempts=opts.health_attempts,
                         policy=opts.retry,
                         sleep=self._sleep,
@@ -197,7 +204,6 @@ class DownloadEngine:
 
         try:
             return choose_camera(
-                self.client,
                 camera,
                 candidates,
                 tries=opts.camera_tries,
@@ -230,13 +236,15 @@ class DownloadEngine:
             kind = FailureKind.STORAGE if isinstance(exc, StorageError) else FailureKind.OTHER
             self._fatal(kind, str(exc))
             return
-        already = []
+        already: list[str] = []
         for stamp in plan.timestamps:
             self._planned.add(stamp)
-            if stamp in on_disk and len(already) < opts.count:
-                already.append(stamp)
+            if stamp in self._saved_ts:
+                continue  # the health check's image, saved already
+            if stamp in on_disk and len(self._files) < opts.count:
+                already.append(str(image_path(opts.out_dir, self._esn, stamp)))
                 self._saved_ts.add(stamp)
-                self._files.append(str(image_path(opts.out_dir, self._esn, stamp)))
+                self._files.append(already[-1])
             else:
                 self._queue.put(stamp)
         self._oldest = min(plan.timestamps) if plan.timestamps else None
@@ -247,10 +255,22 @@ class DownloadEngine:
                 workers=opts.workers,
                 timestamps=plan.timestamps,
                 out_dir=str(self._folder),
-                already_saved=tuple(self._files),
+                already_saved=tuple(already),
                 source=plan.source,
             )
         )
+        if self._probe is not None:
+            path, actual, size = self._probe
+            self._emit(
+                ImageSaved(
+                    worker=0,
+                    timestamp=actual,
+                    path=str(path),
+                    size=size,
+                    saved=len(self._files),
+                    requested=opts.count,
+                )
+            )
         started = time.monotonic()
         self._workers = [gevent.spawn(self._worker, n) for n in range(1, opts.workers + 1)]
         try:
@@ -381,11 +401,7 @@ class DownloadEngine:
             )
         )
         started = time.monotonic()
-        try:
-            saved = self._stream(n, stamp, attempt, started)
-        except _NETWORK_ERRORS as exc:
-            raise NetworkError(f"connection broken: {exc}") from exc
-        path, actual, size = saved
+        path, actual, size = self._save_image(n, self._esn, stamp, attempt, started)
         speed = size / max(time.monotonic() - started, 1e-6)
         self._emit(
             ImageSaved(
@@ -409,13 +425,39 @@ class DownloadEngine:
             )
         )
 
-    def _stream(self, n: int, stamp: str, attempt: int, started: float) -> tuple[Path, str, int]:
+    def _save_probe(self, camera: Device, esn: str, stamp: str) -> None:
+        """The health check's image: saved and counted like any other, so the check costs no
+        extra request. Reported (as worker 0) once the run is planned."""
+        folder = camera_dir(self.options.out_dir, esn)
+        made_here = not folder.exists()
+        try:
+            self._probe = self._save_image(0, safe_esn(esn), stamp, 1, time.monotonic())
+        except BaseException:
+            if made_here:  # a rejected camera leaves no empty folder behind
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
+        self._camera = camera
+        self._folder = self._probe[0].parent
+
+    def _save_image(
+        self, n: int, esn: str, stamp: str, attempt: int, started: float
+    ) -> tuple[Path, str, int]:
+        """Stream, check and commit one image; returns (path, actual timestamp, size)."""
+        try:
+            return self._stream(n, esn, stamp, attempt, started)
+        except _NETWORK_ERRORS as exc:
+            raise NetworkError(f"connection broken: {exc}") from exc
+
+    def _stream(
+        self, n: int, esn: str, stamp: str, attempt: int, started: float
+    ) -> tuple[Path, str, int]:
         opts = self.options
-        with self.client.open_image(self._esn, stamp) as (headers, chunks):
+        with self.client.open_image(esn, stamp) as (headers, chunks):
             actual = self._claim(stamp, headers)
             try:
                 _check_content_type(headers)
-                path = image_path(opts.out_dir, self._esn, actual)
+                path = image_path(opts.out_dir, esn, actual)
                 total = headers.content_length
                 part = PartFile(
                     path,
@@ -434,7 +476,7 @@ class DownloadEngine:
                         for chunk in chunks:
                             part.write(chunk)
                             now = time.monotonic()
-                            if now - last_report >= opts.progress_interval_s:
+                            if n and now - last_report >= opts.progress_interval_s:
                                 last_report = now
                                 self._emit(
                                     WorkerUpdate(

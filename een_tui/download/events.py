@@ -1,5 +1,6 @@
 """Events the download engine emits. The engine knows no screen: the TUI and the headless
-printer both render these. All events are immutable; ``worker`` is 1-based."""
+printer both render these. All events are immutable; ``worker`` is 1-based (0 in an
+``ImageSaved`` = the health check's probe image)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ class WorkerUpdate:
 
 @dataclass(frozen=True)
 class ImageSaved:
+    """One image saved. ``worker`` 0 = the health check's probe image (saved, not refetched)."""
+
     worker: int
     timestamp: str
     path: str

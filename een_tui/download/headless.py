@@ -17,6 +17,7 @@ from een_tui.download.events import (
     ImageFailed,
     ImageSaved,
     RunFinished,
+    RunOutcome,
     RunPlanned,
     WorkerState,
     WorkerUpdate,
@@ -160,6 +161,6 @@ def summary_lines(result: RunFinished) -> list[str]:
     if result.failures:
         parts = ", ".join(f"{reason}: {n}" for reason, n in sorted(result.failures.items()))
         lines.append(f"failures  {parts}")
-    if result.error:
+    if result.error and result.outcome is not RunOutcome.CANCELLED:  # [cancelled] says it
         lines.append(f"error     {result.error}")
     return lines

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
@@ -18,11 +18,14 @@ from een_tui.api.errors import AuthError, EenError
 from een_tui.download.events import CameraRejected
 from een_tui.download.plan import PlanFailed, PreviewPlan, PreviewSource, build_plan
 from een_tui.download.retry import RetryPolicy, is_retryable, wait_backoff_or_retry_after
-from een_tui.download.storage import BadImage, ImageTooLarge, JpegCheck, UnsafeName, safe_esn
+from een_tui.download.storage import ImageTooLarge, UnsafeName, safe_esn
 
 log = logging.getLogger(__name__)
 
 PROBE_CANDIDATES = 3  # planned timestamps tried when the newest has no image
+
+FetchImage = Callable[[str, str], object]
+"""``fetch(esn, timestamp)``: download one image and check it; raises on any failure."""
 
 
 class CameraUnhealthy(Exception):
@@ -43,47 +46,40 @@ def status_words(device: Device) -> str:
     return f"{device.status.label} (status {device.status_bits:#x})"
 
 
+def _retrying(attempts: int, policy: RetryPolicy, sleep: Callable[[float], None]) -> Retrying:
+    """Up to ``attempts`` tries of a health-check step, backing off on transient failures."""
+    return Retrying(
+        stop=stop_after_attempt(max(1, attempts)),
+        wait=wait_backoff_or_retry_after(policy),
+        retry=retry_if_exception(is_retryable),
+        sleep=sleep,
+        reraise=True,
+    )
+
+
 def probe_image(
-    source: PreviewSource,
     esn: str,
     timestamps: Sequence[str],
     *,
-    max_bytes: int,
+    fetch: FetchImage,
     attempts: int,
     policy: RetryPolicy,
     sleep: Callable[[float], None],
 ) -> None:
-    """Fetch one of the first planned images and check it is a JPEG; raises the last error."""
+    """Fetch one of the first planned images with ``fetch(esn, timestamp)`` (which checks it
+    is a JPEG, and may keep it); raises CameraUnhealthy with the last error."""
     last: BaseException | None = None
     for stamp in timestamps[:PROBE_CANDIDATES]:
-        retrying = Retrying(
-            stop=stop_after_attempt(max(1, attempts)),
-            wait=wait_backoff_or_retry_after(policy),
-            retry=retry_if_exception(is_retryable),
-            sleep=sleep,
-            reraise=True,
-        )
         try:
-            retrying(_fetch_and_check, source, esn, stamp, max_bytes)
+            _retrying(attempts, policy, sleep)(fetch, esn, stamp)
             return
         except AuthError:
             raise
-        except (EenError, ImageTooLarge) as exc:
+        except (EenError, ImageTooLarge, UnsafeName) as exc:
             last = exc
             if is_retryable(exc):
                 break  # it kept failing: the camera, not the timestamp, is the problem
     raise CameraUnhealthy(f"failed the health check: a preview cannot be fetched: {last}")
-
-
-def _fetch_and_check(source: PreviewSource, esn: str, stamp: str, max_bytes: int) -> None:
-    with source.open_image(esn, stamp) as (headers, chunks):
-        content_type = (headers.content_type or "").split(";")[0].strip().lower()
-        if content_type != "image/jpeg":
-            raise BadImage(f"answer is {content_type or 'untyped'}, not image/jpeg")
-        check = JpegCheck(max_bytes=max_bytes, expected_length=headers.content_length)
-        for chunk in chunks:
-            check.feed(chunk)
-        check.verify()
 
 
 def check_camera(
@@ -91,38 +87,38 @@ def check_camera(
     device: Device,
     *,
     total: int,
-    max_bytes: int,
+    fetch: FetchImage,
+    on_disk: Collection[str] = (),
     attempts: int,
     policy: RetryPolicy,
     sleep: Callable[[float], None],
 ) -> PreviewPlan:
-    """Health check; returns the preview plan of a healthy camera, else CameraUnhealthy."""
+    """Health check; returns the preview plan of a healthy camera, else CameraUnhealthy.
+    The probe image goes through ``fetch(esn, timestamp)``: the engine saves it, so the health
+    check's request is one of the run's images, not an extra one. Timestamps ``on_disk``
+    already are probed last."""
     if not device.usable:
-        raise CameraUnhealthy(f"{device.unusable_reason} (status {device.status_bits:#x})")
+        reason = device.unusable_reason or "not usable"
+        bits = f"{device.status_bits:#x}"
+        status = bits if device.status.label in reason else f"{device.status.label}, {bits}"
+        raise CameraUnhealthy(f"{reason} (status {status})")
     try:
         safe_esn(device.id)
     except UnsafeName as exc:
         raise CameraUnhealthy(str(exc)) from exc
-    retrying = Retrying(
-        stop=stop_after_attempt(max(1, attempts)),
-        wait=wait_backoff_or_retry_after(policy),
-        retry=retry_if_exception(is_retryable),
-        sleep=sleep,
-        reraise=True,
-    )
     try:
-        plan = build_plan(source, device.id, total, call=retrying)
+        plan = build_plan(source, device.id, total, call=_retrying(attempts, policy, sleep))
     except AuthError:
         raise
     except PlanFailed as exc:
         raise CameraUnhealthy(f"failed the health check: {exc}") from exc
     except EenError as exc:
         raise CameraUnhealthy(f"failed the health check: previews cannot be listed: {exc}") from exc
+    missing = [s for s in plan.timestamps if s not in on_disk]
     probe_image(
-        source,
         device.id,
-        plan.timestamps,
-        max_bytes=max_bytes,
+        missing or plan.timestamps,
+        fetch=fetch,
         attempts=attempts,
         policy=policy,
         sleep=sleep,
@@ -131,7 +127,6 @@ def check_camera(
 
 
 def choose_camera(
-    source: PreviewSource,
     camera: Device | None,
     candidates: Sequence[Device],
     *,

@@ -203,6 +203,7 @@ class PartFile:
 
     @property
     def size(self) -> int:
+        """Bytes written so far."""
         return self.check.size
 
     def write(self, chunk: bytes) -> None:
