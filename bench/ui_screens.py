@@ -40,12 +40,13 @@ def capture(output: Path | None) -> str:
                 "--count",
                 "20",
                 "--out",
-                f"{tmp}/out",
+                "out",  # relative, as a user would type it: "folder: out/<ESN>"
                 "--demo-image-latency-ms",
                 "400",
             ],
             env=env,
             dimensions=(ROWS, COLS),
+            cwd=tmp,
         )
 
         def read(timeout: float) -> bool:

@@ -116,3 +116,23 @@ def test_login_errors_in_words():
     assert login_error_text(errors.NetworkError("cannot reach host:9")) == "Cannot reach host:9"
     assert login_error_text(errors.AccountProblem("account suspended")) == "Account suspended"
     assert "log file" in login_error_text(RuntimeError("x"))
+
+
+def test_footer_follows_the_screen_and_its_state():
+    app, master, slave = make_app()
+    try:
+        app._sync_footer()  # nothing to offer while connecting but quitting
+        assert app.footer.hints == [("Ctrl+C", "quit")]
+        app._show(app.cameras, "cameras", "Cameras")
+        app._sync_footer()
+        assert app.footer.hints[0] == ("Enter", "download")
+        app.cameras.start_filter()
+        app._sync_footer()
+        assert app.footer.hints[0] == ("Enter", "done")
+        app.show_help()
+        app._sync_footer()
+        assert app.footer.hints[-1] == ("Esc", "close")
+    finally:
+        app.event_loop.close()
+        os.close(master)
+        os.close(slave)

@@ -31,10 +31,14 @@ IMAGE_LATENCY_MS = 300  # long enough to see five workers fetching at once
 # leader's own group would be orphaned, and the kernel drops stop signals to orphaned groups).
 # Forking with ptyprocess from this gevent-patched test process can hang, so the launcher is
 # started by subprocess (fork+exec in C) and only the pty I/O goes through pexpect.
+# The launcher gets the pty's slave end as an inherited descriptor (not by name): the parent can
+# close its copy at once without a window in which no process holds the slave open (reading the
+# master would then fail with EIO, which looks like the end of the app's output).
 LAUNCHER = """
-import os, signal, sys
+import fcntl, os, signal, sys, termios
 os.setsid()
-fd = os.open(sys.argv[1], os.O_RDWR)
+fd = int(sys.argv[1])
+fcntl.ioctl(fd, termios.TIOCSCTTY, 0)
 for n in (0, 1, 2):
     os.dup2(fd, n)
 os.close(fd)
@@ -64,7 +68,7 @@ class Terminal:
                 sys.executable,
                 "-c",
                 LAUNCHER,
-                os.ttyname(slave),
+                str(slave),
                 sys.executable,
                 "-m",
                 "een_tui",
@@ -74,6 +78,7 @@ class Terminal:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            pass_fds=(slave,),
         )
         os.close(slave)
         self.child = fdpexpect.fdspawn(master)
@@ -203,6 +208,7 @@ def test_random_download_of_20_images_then_quit(ui, tmp_path, term, cols, rows):
     t = ui(term, cols, rows)
     text = t.wait_for("cameras loaded")
     assert "● Online" in text and "Status" in text  # rows with their status
+    assert text.startswith(" een-tui · Cameras · Demo User (demo@een-tui.test)")  # the account
     header = text.splitlines()[1]  # counts per status, with the symbols
     assert re.search(r"\d+ cameras +● \d+ ○ \d+ ⊘ \d+ ✕ \d+", header), header
     t.send("r")
@@ -248,10 +254,24 @@ def test_cameras_screen_keys_in_a_real_terminal(ui):
     t.send("x")
     t.wait_for(lambda s: "any key closes" not in s)
     t.send("/lobby")
-    text = t.wait_for(lambda s: "showing" in s and "filter “lobby”" in s)
+    # wait for the whole frame (a frame may arrive in pieces): the footer follows the mode
+    text = t.wait_for(
+        lambda s: (
+            re.search(r"showing \d+ ·", s)
+            and "\n/lobby" in s
+            and s.splitlines()[-1].startswith("Enter done  Esc clear")
+        )
+    )
     assert "CFA1 Lobby" in text and "CFA1 Closet" not in text
     t.send("\x1b")  # Esc clears the filter
-    t.wait_for(lambda s: "filter “" not in s and "CFA16 Kitchen" in s)
+    t.wait_for(
+        lambda s: (
+            "showing" not in s
+            and "CFA16 Kitchen" in s
+            and "\n/" not in s
+            and s.splitlines()[-1].startswith("Enter download")
+        )
+    )
     t.send("o")
     t.wait_for("online cameras only")
     t.send("i")
@@ -262,22 +282,29 @@ def test_cameras_screen_keys_in_a_real_terminal(ui):
     assert t.wait_exit() == 0
 
 
-def test_download_screen_back_and_another(ui, tmp_path):
-    t = ui("xterm-256color", 80, 24)
+def test_download_screen_keys_cancel_another_back(ui, tmp_path):
+    t = ui("xterm-256color", 80, 24, "--count", "100")  # runs long enough to press keys in
     t.wait_for("cameras loaded")
     t.send("r")
-    t.wait_for("Done: 20/20 saved")
-    t.send("\x1b")
-    t.wait_for("Cameras")
-    t.wait_for(lambda s: "Status" in s and "● Online" in s)
-    t.send("n")  # not a key of the camera list: nothing happens
-    t.send("r")
-    t.wait_for(lambda s: "Download" in s)
+    t.wait_for(five_workers_busy)
     t.send("c")
-    t.wait_for(lambda s: "Cancelled" in s or "Done" in s)
+    t.wait_for("Cancelled: ")
+    t.raw.clear()
+    t.send("n")  # another random camera: a new run starts
+    t.wait_for(lambda s: b"running" in t.raw and five_workers_busy(s))
+    t.send("\x1b")  # back to the cameras: cancels the run
+    t.wait_for(lambda s: "download cancelled" in s and "● Online" in s)
+    t.send("n")  # not a key of the camera list: nothing happens...
+    t.send("?")
+    text = t.wait_for("any key closes this help")
+    assert "een-tui · Cameras" in text  # ...so the list is still there under the help
+    t.send("q")  # closes the help
+    t.wait_for(lambda s: "any key closes" not in s)
     t.send("q")
     assert t.wait_exit() == 0
-    assert not list((tmp_path / "out").rglob("*.part"))
+    out = tmp_path / "out"
+    assert not list(out.rglob("*.part"))
+    assert len(jpegs_in(out)) < 200  # both runs were stopped early
 
 
 def test_resize_reflows_the_list(ui):
@@ -347,7 +374,8 @@ def test_login_screen_with_two_factor(emulator, tmp_path):
             lambda s: "code" in s.lower() and ("wrong" in s.lower() or "invalid" in s.lower())
         )
         t.send("\x7f" * 4 + emulator.tfa_code + "\r")
-        t.wait_for("cameras loaded")
+        text = t.wait_for("cameras loaded")
+        assert f"({emulator.tfa_username})" in text.splitlines()[0]  # who is logged in
         t.send("q")
         assert t.wait_exit() == 0
         assert_terminal_restored(t.raw)

@@ -165,9 +165,10 @@ def test_idle_runs_once_per_batch(loop):
     idle = []
     loop.enter_idle(lambda: idle.append(len(idle)))
     for _ in range(3):
-        loop.call_soon(lambda: None)  # one batch of three
-    loop.alarm(0.02, lambda: None)  # a second batch
-    gevent.spawn_later(0.05, loop.request_exit)  # exits before idle
+        loop.call_soon(lambda: None)  # one batch of three (queued before run)
+    # a second batch, which queues the exit: a third batch that returns before idle (no timing
+    # involved: what a batch queues runs in the next one)
+    loop.alarm(0.02, loop.request_exit)
     run_with_deadline(loop)
     assert len(idle) == 2
 

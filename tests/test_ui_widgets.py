@@ -22,9 +22,10 @@ from een_tui.download.events import (
 from een_tui.ui import keymap
 from een_tui.ui.camera_list import CameraList, CameraWalker, layout_for
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
-from een_tui.ui.details import details_markup
+from een_tui.ui.details import DetailsOverlay
 from een_tui.ui.download_screen import DownloadScreen, WorkerRow
-from een_tui.ui.help import help_widget
+from een_tui.ui.help import HelpOverlay
+from een_tui.ui.hint_bar import HintBar
 from een_tui.ui.login_screen import LoginActions, LoginScreen
 from een_tui.ui.thumbnail import Thumbnail
 
@@ -194,11 +195,11 @@ def press(widget: urwid.Widget, size: tuple[int, int], *keys: str) -> list[str |
 
 def test_cameras_screen_keys(small_account):
     rec = Recorder()
-    screen = CamerasScreen(rec.actions(), account="Demo User")
+    screen = CamerasScreen(rec.actions())
     screen.set_devices(small_account)
     size = (80, 20)
     header = text_of(screen.render(size, focus=True))[0]
-    assert "Demo User" in header and "5 cameras" in header and "● 2" in header
+    assert header.startswith("5 cameras  ● 2 ○ 1 ⊘ 1 ⚿ 1  · sort: status")
     press(screen, size, "j", "enter")
     assert rec.calls[-1] == ("download", "Lobby")
     press(screen, size, "G", "enter")  # last: the camera that needs a password
@@ -265,9 +266,21 @@ def test_worker_row_shows_state_timestamp_bytes_speed_attempt():
         WorkerUpdate(worker=3, state=WorkerState.RETRYING, retry_in_s=3, attempt=1, error="503")
     )
     (line,) = text_of(row.render((80,)))
-    assert "retrying in 3s" in line
+    assert "retrying in 3s" in line and "503" in line and "try 1" in line
     (narrow,) = text_of(row.render((30,)))
     assert len(narrow) == 30 and "retrying" in narrow
+    row.set_update(
+        WorkerUpdate(
+            worker=3,
+            state=WorkerState.RETRYING,
+            retry_in_s=0.2,
+            attempt=2,
+            error="EEN server error 503: Service Unavailable, try again later",
+        )
+    )
+    (line,) = text_of(row.render((80,)))
+    assert "retrying in <1s" in line and "EEN server error 503" in line and "…" in line
+    assert line.rstrip().endswith("try 2")  # a long error is cut, the attempt stays
 
 
 def _saved_jpeg(tmp_path, n: int) -> str:
@@ -306,7 +319,18 @@ def test_download_screen_progress_five_workers_log_and_summary(tmp_path):
                 requested=20,
             )
         )
+    screen.apply(
+        ImageSaved(
+            worker=0,
+            timestamp="20190409025959.000",
+            path=_saved_jpeg(tmp_path, 0),
+            size=2048,
+            saved=20,
+            requested=20,
+        )
+    )
     lines = text_of(screen.render((80, 22)))
+    assert "saved 20190409025959.000 (2.0 KB) by health check" in "\n".join(lines)
     assert any("20/20" in line for line in lines)
     assert any("▀" in line for line in lines)  # the thumbnail
     screen.apply(
@@ -322,8 +346,31 @@ def test_download_screen_progress_five_workers_log_and_summary(tmp_path):
     )
     text = "\n".join(text_of(screen.render((80, 22))))
     assert "Done: 20/20 saved in 4.0 s" in text and "5.0 images/s" in text
-    assert "failures: 503 ×1" in text and "folder:" in text
+    assert "failed attempts: 503 ×1" in text and "folder:" in text
     assert not screen.running
+
+
+def test_cancelled_run_summary_says_it_once(tmp_path):
+    screen = DownloadScreen(20, 5, colors=256, no_color=False)
+    screen.apply(WorkerUpdate(worker=2, state=WorkerState.FETCHING, timestamp="20190409024212.000"))
+    screen.apply(
+        RunFinished(
+            outcome=RunOutcome.CANCELLED,
+            camera=camera("10001111", "Lobby"),
+            requested=20,
+            files=("a", "b"),
+            elapsed_s=1.0,
+            error="cancelled",
+            out_dir=str(tmp_path),
+        )
+    )
+    lines = text_of(screen.render((80, 22)))
+    text = "\n".join(lines)
+    assert "Cancelled: 2/20 saved in 1.0 s" in text
+    assert text.lower().count("cancelled") == 2  # the state on the stats line, the headline
+    assert lines[2].startswith("cancelled  2/20 images")
+    assert "#2 stopped" in text  # no worker left "fetching"
+    assert "no failed attempts" in text
 
 
 @pytest.mark.parametrize("width", [40, 60, 80, 120])
@@ -425,20 +472,37 @@ def test_keymap_has_one_command_per_key_and_context():
     assert keymap.keys_for("bottom") == ("G", "end")
 
 
-def test_help_is_generated_from_the_key_table():
-    text = "\n".join(text_of(help_widget().render((100, 60))))
+def test_help_is_generated_from_the_key_table_and_scrolls():
+    closed = []
+    overlay = HelpOverlay(urwid.SolidFill("x"), lambda: closed.append(True))
+    text = "\n".join(text_of(overlay.render((100, 80))))
     for binding in keymap.KEY_BINDINGS:
         assert binding.help in text
     assert "PgUp" in text and "Ctrl+C" in text and "Esc" in text
+    for status in CameraStatus:  # the legend of the status symbols
+        assert f"{status.symbol}{' ' * 14}{status.label}" in text
+    first = text_of(overlay.render((80, 20)))[2]
+    press(overlay, (80, 20), "page down")
+    assert text_of(overlay.render((80, 20)))[2] != first and not closed
+    press(overlay, (80, 20), "x")
+    assert closed == [True]
 
 
-def test_details_show_decoded_status_bits():
+def test_details_show_decoded_status_bits_and_scroll():
     device = camera("10001111", "Lobby", PASSWORD_BITS, tags=("austin",), timezone="US/Central")
-    text = "".join(part for _, part in details_markup(device))
+    keys = []
+    overlay = DetailsOverlay(urwid.SolidFill("x"), device, keys.append)
+    text = " ".join(text_of(overlay.render((100, 40))))
     assert "0x120100" in text
     assert "registered" in text and "on" in text and "password_needed" in text
     assert "not possible: the camera is Password Needed" in text
     assert "US/Central" in text and "austin" in text and "1003abcd" in text
+    small = (40, 12)  # a short terminal: the arrows scroll, other keys close
+    first = text_of(overlay.render(small))
+    press(overlay, small, "j")
+    assert text_of(overlay.render(small)) != first and keys == []
+    press(overlay, small, "enter")
+    assert keys == ["enter"]
 
 
 # ---- login form ------------------------------------------------------------------------------
@@ -471,5 +535,86 @@ def test_login_form_masks_the_password_and_submits():
     screen.show_code_entry("email", "***@example.com")
     rendered = "\n".join(text_of(screen.render(size, focus=True)))
     assert "by email to ***@example.com" in rendered
+    assert screen.footer_hints[0] == ("Enter", "log in")
     press(screen, size, *"1234", "enter")
     assert calls[-1] == ("code", "1234")
+
+
+def test_login_esc_goes_back_from_the_two_factor_steps():
+    screen = LoginScreen(LoginActions(lambda u, p: None, lambda m: None, lambda c: None))
+    size = (80, 20)
+    press(screen, size, *"demo", "tab", *"s3cret")
+    press(screen, size, "esc")  # the first step: nothing to go back to, nothing lost
+    assert screen.step == "credentials" and screen.password.edit_text == "s3cret"
+    screen.show_methods({"sms": "*** *** 779"})
+    assert ("Esc", "back") in screen.footer_hints
+    press(screen, size, "esc")
+    assert screen.step == "credentials" and screen.password.edit_text == ""
+    assert screen.username.edit_text == "demo"
+    rendered = "\n".join(text_of(screen.render(size, focus=True)))
+    assert "Log in to your EEN account." in rendered and "sends the code" not in rendered
+    assert screen._pile.focus is screen._fields[screen.password]  # ready for the password
+    assert screen.footer_hints[0] == ("Enter", "log in")
+
+
+# ---- focus and footer ------------------------------------------------------------------------
+
+
+def test_the_selected_camera_row_is_drawn_in_focus_colours(small_account):
+    cl = CameraList(small_account)
+    cl.move((80, 7), "cursor_down")
+    rows = list(cl.render((80, 8), focus=True).content())
+    selected, other = rows[2], rows[1]  # row 0 holds the column titles
+    assert {attr for attr, _, _ in selected} == {"focus"}  # the whole row, every column
+    assert "focus" not in {attr for attr, _, _ in other}
+
+
+def test_hint_bar_drops_whole_hints_when_narrow():
+    bar = HintBar()
+    bar.set_hints([("Enter", "download"), ("r", "random"), ("?", "help"), ("q", "quit")])
+    (wide,) = text_of(bar.render((80,)))
+    assert wide.rstrip() == "Enter download  r random  ? help  q quit"
+    (narrow,) = text_of(bar.render((30,)))  # help and quit stay longest
+    assert narrow.rstrip() == "Enter download  ? help  q quit" and len(narrow) == 30
+    (narrower,) = text_of(bar.render((16,)))
+    assert narrower.rstrip() == "? help  q quit"
+
+
+def test_cameras_footer_hints_follow_the_filter_mode(small_account):
+    screen = CamerasScreen(Recorder().actions())
+    screen.set_devices(small_account)
+    assert ("Enter", "download") in screen.footer_hints
+    press(screen, (80, 20), "/")
+    assert screen.footer_hints[:2] == [("Enter", "done"), ("Esc", "clear")]
+    press(screen, (80, 20), "esc")
+    assert ("Enter", "download") in screen.footer_hints
+
+
+# ---- sizing contracts (urwid.testing): degenerate sizes never crash or mis-size ---------------
+
+
+def test_flow_widgets_render_the_rows_they_report(small_account, tmp_path):
+    from urwid.testing import check_flow_sizing
+
+    row = WorkerRow(1)
+    row.set_update(WorkerUpdate(worker=1, state=WorkerState.RETRYING, retry_in_s=2, error="x"))
+    bar = HintBar()
+    bar.set_hints([("Enter", "download"), ("q", "quit")])
+    for widget in (row, bar, CameraWalker(small_account)[0]):
+        check_flow_sizing(widget)
+
+
+def test_box_widgets_render_the_size_they_are_given(small_account, tmp_path):
+    from urwid.testing import check_box_sizing
+
+    thumb = Thumbnail(256)
+    thumb.set_image(_picture(tmp_path))
+    screen = CamerasScreen(Recorder().actions())
+    screen.set_devices(small_account)
+    for widget in (
+        thumb,
+        CameraList(small_account),
+        screen,
+        DownloadScreen(20, 5, colors=256, no_color=False),
+    ):
+        check_box_sizing(widget)

@@ -1,8 +1,7 @@
 """The terminal UI (``een-tui`` with no sub-command): its options and ``run``.
 
-Hidden options for tests and the bench (not in ``--help``): ``--demo-image-latency-ms MS``
-(the embedded emulator answers image requests this much later, so a run lasts long enough
-to watch) and ``--demo-cameras N`` (an account of N cameras instead of the demo account)."""
+A hidden option for the tests (not in ``--help``): ``--demo-image-latency-ms MS`` (the embedded
+emulator answers image requests exactly this much later, so a run lasts long enough to watch)."""
 
 from __future__ import annotations
 
@@ -50,14 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="download from this camera as soon as the list is loaded",
     )
     group.add_argument("--demo-image-latency-ms", type=float, default=None, help=argparse.SUPPRESS)
-    group.add_argument("--demo-cameras", type=bounded_int(1), default=None, help=argparse.SUPPRESS)
     add_connection_options(parser)
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tui", help="open the terminal UI (the default)")
-    add_arguments(p)
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,8 +69,6 @@ def run(args: argparse.Namespace) -> int:
         if args.demo_image_latency_ms is not None:
             emulator_options["image_latency_ms"] = args.demo_image_latency_ms
             emulator_options["jitter_ms"] = 0
-        if args.demo_cameras is not None:
-            emulator_options["cameras"] = args.demo_cameras
         connection = DemoConnection(
             pool_size=args.workers, timeout=args.timeout, emulator_options=emulator_options
         )

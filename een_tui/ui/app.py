@@ -34,6 +34,7 @@ from een_tui.ui.details import DetailsOverlay
 from een_tui.ui.download_screen import DownloadScreen
 from een_tui.ui.eventloop import GeventEventLoop
 from een_tui.ui.help import HelpOverlay
+from een_tui.ui.hint_bar import HintBar
 from een_tui.ui.login_screen import LoginActions, LoginScreen
 from een_tui.ui.palette import no_color_requested, palette
 
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 MAX_FPS = 20
 TICK_S = 1.0  # elapsed-time refresh while a download runs
 SHUTDOWN_TIMEOUT_S = 5.0
+QUIT_HINTS = keymap.hint(keymap.LOGIN, ("interrupt",))
 
 
 class Connection(Protocol):
@@ -118,7 +120,7 @@ class App:
             self.screen.set_terminal_properties(colors=1)
         self.colors = getattr(self.screen, "colors", 16)
         self.header = urwid.Text("", wrap="clip")
-        self.footer = urwid.Text("", wrap="clip")
+        self.footer = HintBar()
         self.body = urwid.WidgetPlaceholder(
             urwid.Filler(urwid.Text(("dim", "Connecting…"), align="center"))
         )
@@ -135,7 +137,10 @@ class App:
             unhandled_input=self._unhandled_input,
             handle_mouse=False,
         )
+        # before MainLoop's own idle callback (the redraw): the footer follows the screen
+        self.event_loop.enter_idle(self._sync_footer)
         self.context = keymap.LOGIN
+        self.account = ""  # the user's name once logged in
         self.cameras = CamerasScreen(
             CameraActions(
                 download=self.start_download,
@@ -148,9 +153,7 @@ class App:
         self.download: DownloadScreen | None = None
         self.engine: DownloadEngine | None = None
         self.engine_greenlet: gevent.Greenlet | None = None
-        self.devices: list[Device] = []
         self._challenge: AuthChallenge | None = None
-        self._overlay: urwid.Widget | None = None
         self._pending_events: list[tuple[DownloadEngine, Event]] = []
         self._flush_alarm: Any = None
         self._last_flush = 0.0
@@ -201,9 +204,8 @@ class App:
 
     def _shutdown(self) -> None:
         """Stop the download (no .part left), the other greenlets and the connection."""
-        if self.engine is not None:
+        if self.engine_greenlet is not None and not self.engine_greenlet.dead:
             self.engine.cancel()
-        if self.engine_greenlet is not None:
             self.engine_greenlet.join(timeout=SHUTDOWN_TIMEOUT_S)
         gevent.killall([g for g in self._greenlets if not g.dead], timeout=SHUTDOWN_TIMEOUT_S)
         closer = gevent.spawn(self.connection.close)
@@ -234,17 +236,20 @@ class App:
 
     def _set_header(self, title: str) -> None:
         who = self.connection.username or ""
-        text = f" een-tui · {title}"
-        if who:
-            text += f" · {who}"
-        self.header.set_text(text)
+        if self.account and who and self.account != who:
+            who = f"{self.account} ({who})"
+        self.header.set_text(f" een-tui · {title}" + (f" · {who}" if who else ""))
 
-    def _show(self, widget: urwid.Widget, context: str, title: str, footer: list) -> None:
-        self._overlay = None
+    def _show(self, widget: urwid.Widget, context: str, title: str) -> None:
         self.body.original_widget = widget
         self.context = context
         self._set_header(title)
-        self.footer.set_text(footer or "")
+
+    def _sync_footer(self) -> None:
+        """Idle callback: the footer shows the hints of whatever is on screen now (a screen
+        or an overlay changes its hints with its state, e.g. while filtering)."""
+        shown = self.body.original_widget
+        self.footer.set_hints(getattr(shown, "footer_hints", None) or QUIT_HINTS)
 
     def _unhandled_input(self, key: str | tuple) -> bool | None:
         if not isinstance(key, str):
@@ -264,25 +269,23 @@ class App:
         return True
 
     def show_help(self) -> None:
-        if self._overlay is not None:
-            return
+        """The key help above the current screen (the help itself takes every key)."""
         under = self.body.original_widget
-        self._overlay = HelpOverlay(under, lambda: self._close_overlay(under))
-        self.body.original_widget = self._overlay
+        self.body.original_widget = HelpOverlay(under, lambda: self._restore(under))
 
     def show_details(self, device: Device) -> None:
+        """The details of ``device`` above the camera list; Enter there downloads."""
         under = self.body.original_widget
 
-        def closed(key: str | None) -> None:
-            self._close_overlay(under)
+        def closed(key: str) -> None:
+            self._restore(under)
             if key == "enter":
                 self.cameras.keypress(self.main_loop.screen_size or (80, 24), "enter")
 
-        self._overlay = DetailsOverlay(under, device, closed)
-        self.body.original_widget = self._overlay
+        self.body.original_widget = DetailsOverlay(under, device, closed)
 
-    def _close_overlay(self, under: urwid.Widget) -> None:
-        self._overlay = None
+    def _restore(self, under: urwid.Widget) -> None:
+        """Close an overlay: the screen under it again."""
         self.body.original_widget = under
 
     # ---- login --------------------------------------------------------------------------------
@@ -306,7 +309,6 @@ class App:
                 urwid.Filler(urwid.Text(("error", error or "cannot connect"), align="center")),
                 keymap.LOGIN,
                 "Login",
-                [("key", "Ctrl+C"), ("footer", " quit")],
             )
             self.exit_code = exitcodes.AUTH_FAILED
             return
@@ -315,7 +317,7 @@ class App:
             username=self.connection.username,
             server=self.connection.server,
         )
-        self._show(self.login, keymap.LOGIN, "Login", self.login.footer_markup)
+        self._show(self.login, keymap.LOGIN, "Login")
         if error:
             self.login.show_error(error)
 
@@ -324,6 +326,7 @@ class App:
             client = self.connection.client
             try:
                 challenge = client.authenticate(username, password)
+                self.connection.username = username
                 if challenge.two_factor:
                     methods = challenge.two_factor_methods
                     if not methods:
@@ -339,7 +342,6 @@ class App:
                 log.warning("login failed: %s", exc)
                 self._in_loop(self.login.show_error, login_error_text(exc))
                 return
-            self.connection.username = username
             self._in_loop(self._logged_in)
 
         self._spawn(work)
@@ -380,9 +382,9 @@ class App:
         client = self.connection.client
         user = client.user or {}
         name = " ".join(str(user.get(k) or "") for k in ("first_name", "last_name")).strip()
-        self.cameras.account = name or self.connection.username
+        self.account = name
         self.login = None
-        self._show(self.cameras, keymap.CAMERAS, "Cameras", self.cameras.footer_markup)
+        self._show(self.cameras, keymap.CAMERAS, "Cameras")
         self.cameras.say("notice", "loading the camera list…")
         self.load_cameras()
 
@@ -404,23 +406,20 @@ class App:
         self._spawn(work)
 
     def _cameras_loaded(self, result: Any, elapsed: float) -> None:
-        self.devices = list(result.devices)
-        self.cameras.set_devices(self.devices, result.skipped)
+        self.cameras.set_devices(result.devices, result.skipped)
         if not result.skipped:
             self.cameras.say(
-                "dim",
-                f"{len(self.cameras.camera_list.walker.devices)} cameras "
-                f"loaded in {elapsed:.1f} s · ? for help",
+                "dim", f"{len(self.cameras.devices)} cameras loaded in {elapsed:.1f} s · ? for help"
             )
-        log.info("device list: %d devices in %.2f s", len(self.devices), elapsed)
+        log.info("device list: %d devices in %.2f s", len(result.devices), elapsed)
         if self.options.camera and not self._camera_option_used:
             self._camera_option_used = True
             self._download_named(self.options.camera)
 
     def _download_named(self, wanted: str) -> None:
         folded = wanted.casefold()
-        for device in self.devices:
-            if device.is_camera and (device.id == wanted or device.name.casefold() == folded):
+        for device in self.cameras.devices:
+            if device.id == wanted or device.name.casefold() == folded:
                 if device.usable:
                     self.start_download(device)
                 else:
@@ -431,10 +430,11 @@ class App:
         self.cameras.say("error", f"No camera named or with ESN “{wanted}”.")
 
     def back_to_cameras(self) -> None:
+        """Esc on the download screen: the camera list again (a running download is cancelled)."""
         if self.download is not None and self.download.running and self.engine is not None:
             self.engine.cancel()
             self.cameras.say("notice", "download cancelled")
-        self._show(self.cameras, keymap.CAMERAS, "Cameras", self.cameras.footer_markup)
+        self._show(self.cameras, keymap.CAMERAS, "Cameras")
 
     # ---- download -----------------------------------------------------------------------------
 
@@ -453,8 +453,8 @@ class App:
         engine.on_event = lambda event: self._engine_event(engine, event)
         self.engine, self.download = engine, screen
         self._pending_events.clear()
-        self._show(screen, keymap.DOWNLOAD, "Download", screen.footer_markup)
-        candidates = [d for d in self.devices if d.is_camera]
+        self._show(screen, keymap.DOWNLOAD, "Download")
+        candidates = list(self.cameras.devices)
 
         def work() -> None:
             if previous is not None:
@@ -469,12 +469,13 @@ class App:
         self._schedule_tick()
 
     def cancel_download(self) -> None:
+        """``c``: stop the running download (the saved images stay)."""
         if self.engine is not None and self.download is not None and self.download.running:
             self.engine.cancel()
 
     def _download_crashed(self, engine: DownloadEngine, exc: BaseException) -> None:
         if engine is self.engine and self.download is not None:
-            self.download._log("error", f"download stopped: {exc}")
+            self.download.note("error", f"download stopped: {exc}")
 
     def _engine_event(self, engine: DownloadEngine, event: Event) -> None:
         """Called by the engine in worker greenlets: queue, and schedule one coalesced flush."""
@@ -492,12 +493,12 @@ class App:
             if engine is self.engine and self.download is not None:
                 self.download.apply(event)
                 if isinstance(event, RunFinished):
-                    self._run_finished(event)
-
-    def _run_finished(self, result: RunFinished) -> None:
-        log.info(
-            "download finished: %s, %d/%d", result.outcome.value, result.saved, result.requested
-        )
+                    log.info(
+                        "download finished: %s, %d/%d",
+                        event.outcome.value,
+                        event.saved,
+                        event.requested,
+                    )
 
     def _schedule_tick(self) -> None:
         if self._tick_alarm is not None:

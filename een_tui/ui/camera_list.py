@@ -14,10 +14,11 @@ import urwid
 
 from een_tui.api.devices import Device
 from een_tui.api.status import STATUS_ORDER, CameraStatus
-from een_tui.ui.palette import status_attr
+from een_tui.ui.palette import focus_map, status_attr
 
 RECORDING_MARK = "◉"
 SORT_MODES = ("status", "name", "esn")
+FOCUS_MAP = focus_map()
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def layout_for(width: int) -> Layout:
     return Layout(label=label, name=name, esn=esn, bridge=bridge)
 
 
-def _cell(text: str, width: int) -> str:
+def fit_cell(text: str, width: int) -> str:
     """``text`` cut or padded to exactly ``width`` cells (an ellipsis marks a cut)."""
     if width <= 0:
         return ""
@@ -58,14 +59,16 @@ def row_markup(device: Device, width: int) -> list[tuple[str, str]]:
     attr = status_attr(device.status)
     markup: list[tuple[str, str]] = [(attr, device.status.symbol + " ")]
     if cols.label:
-        markup.append((attr, _cell(device.status.label, cols.label - 1) + " "))
+        markup.append((attr, fit_cell(device.status.label, cols.label - 1) + " "))
     markup.append(("recording", RECORDING_MARK + " ") if device.recording else ("body", "  "))
     name = device.name or "(no name)"
-    markup.append(("body", _cell(name, cols.name - 1) + " " if cols.name > 1 else _cell(name, 1)))
+    markup.append(
+        ("body", fit_cell(name, cols.name - 1) + " " if cols.name > 1 else fit_cell(name, 1))
+    )
     if cols.esn:
-        markup.append(("dim", _cell(device.id or "-", cols.esn)))
+        markup.append(("dim", fit_cell(device.id or "-", cols.esn)))
     if cols.bridge:
-        markup.append(("dim", _cell(device.bridges[0] if device.bridges else "-", cols.bridge)))
+        markup.append(("dim", fit_cell(device.bridges[0] if device.bridges else "-", cols.bridge)))
     return markup
 
 
@@ -74,14 +77,14 @@ def header_markup(width: int) -> list[tuple[str, str]]:
     cols = layout_for(width)
     text = "  "
     if cols.label:
-        text += _cell("Status", cols.label)
+        text += fit_cell("Status", cols.label)
     text += RECORDING_MARK + " "
-    text += _cell("Name", cols.name)
+    text += fit_cell("Name", cols.name)
     if cols.esn:
-        text += _cell("ESN", cols.esn)
+        text += fit_cell("ESN", cols.esn)
     if cols.bridge:
-        text += _cell("Bridge", cols.bridge)
-    return [("column_title", _cell(text, width))]
+        text += fit_cell("Bridge", cols.bridge)
+    return [("column_title", fit_cell(text, width))]
 
 
 class _WidthAwareRow(urwid.Widget):
@@ -99,6 +102,7 @@ class _WidthAwareRow(urwid.Widget):
         return 1
 
     def markup(self, width: int) -> list[tuple[str, str]]:
+        """The row's markup at ``width`` cells (subclasses)."""
         raise NotImplementedError
 
     def render(self, size: tuple[int], focus: bool = False) -> urwid.Canvas:
@@ -106,8 +110,9 @@ class _WidthAwareRow(urwid.Widget):
         canvas = self._canvases.get((maxcol, focus))
         if canvas is None:
             text = urwid.Text(self.markup(maxcol), wrap="clip")
-            widget = urwid.AttrMap(text, None, "focus") if focus else text
-            canvas = widget.render((maxcol,))
+            # every attribute of the row turns into the focus colours: the cursor must show
+            widget = urwid.AttrMap(text, None, FOCUS_MAP) if focus else text
+            canvas = widget.render((maxcol,), focus)
             self._canvases[(maxcol, focus)] = canvas
         return canvas
 
@@ -227,6 +232,7 @@ class CameraWalker(urwid.ListWalker):
 
     @property
     def visible_count(self) -> int:
+        """How many cameras pass the filter and the online-only switch."""
         return len(self._view)
 
     def status_counts(self) -> Counter:
@@ -235,6 +241,7 @@ class CameraWalker(urwid.ListWalker):
 
     @property
     def focused_device(self) -> Device | None:
+        """The camera under the cursor (None when the list is empty)."""
         if 0 <= self.focus < len(self._view):
             return self._devices[self._view[self.focus]]
         return None

@@ -1,4 +1,4 @@
-"""The cameras screen: account header with counts per status, the lazy camera list, a modal
+"""The cameras screen: a summary line with counts per status, the lazy camera list, a modal
 filter line and a message line. Keys come from :mod:`een_tui.ui.keymap`; what the screen cannot
 do itself (download, details, refresh) goes to the app through callbacks."""
 
@@ -31,13 +31,12 @@ class CameraActions:
 class CamerasScreen(urwid.WidgetWrap):
     """Header, list, filter line and message line."""
 
-    def __init__(self, actions: CameraActions, account: str = "") -> None:
+    def __init__(self, actions: CameraActions) -> None:
         self.actions = actions
-        self.account = account
         self.camera_list = CameraList()
         self.summary = urwid.Text("", wrap="clip")
         self.filter_edit = urwid.Edit(("title", "/"))
-        self.message = urwid.Text("", wrap="clip")
+        self.message = urwid.Text("")
         self.filtering = False
         self._bottom = urwid.Pile([self.message])
         self._frame = urwid.Frame(
@@ -56,47 +55,50 @@ class CamerasScreen(urwid.WidgetWrap):
             self.say("notice", f"{skipped} device rows could not be read (see the log file)")
         self._update_summary()
 
+    @property
+    def devices(self) -> list[Device]:
+        """Every camera of the account (unfiltered; bridges are left out)."""
+        return self.camera_list.walker.devices
+
     def say(self, attr: str, text: str) -> None:
         """One line of feedback under the list (empty text clears it)."""
         self.message.set_text((attr, text))
 
     @property
-    def footer_markup(self) -> list[tuple[str, str]]:
+    def footer_hints(self) -> list[tuple[str, str]]:
+        """Key hints for the footer (see :func:`~een_tui.ui.hint_bar.fit_hints`)."""
         if self.filtering:
-            return keymap.hint(keymap.FILTER, ("filter_done", "filter_clear"))
+            return keymap.hint(keymap.FILTER, ("filter_done", "filter_clear", "interrupt"))
         return keymap.hint(
             keymap.CAMERAS,
             ("download", "random", "filter", "sort", "online_only", "details", "help", "quit"),
         )
 
-    def _update_summary(self, *_args: object) -> None:
+    def _update_summary(self) -> None:
+        """Counts per status (with their symbols), then how the list is filtered and sorted."""
         walker = self.camera_list.walker
         counts = walker.status_counts()
-        markup: list[tuple[str, str]] = []
-        if self.account:
-            markup.append(("title", f"{self.account}  "))
-        markup.append(("body", f"{len(walker.devices)} cameras "))
+        markup: list[tuple[str, str]] = [("body", f"{len(walker.devices)} cameras ")]
         for status in CameraStatus:
             if counts.get(status):
                 markup.append((status_attr(status), f" {status.symbol} {counts[status]}"))
-        extras = []
-        if walker.filter_text:
-            extras.append(f"filter “{walker.filter_text}”")
+        view = [f"sort: {walker.sort_mode}"]
         if walker.online_only:
-            extras.append("online only")
-        extras.append(f"sort: {walker.sort_mode}")
+            view.insert(0, "online only")
         if walker.filter_text or walker.online_only:
-            extras.insert(0, f"showing {walker.visible_count}")
-        markup.append(("dim", "  " + " · ".join(extras)))
+            view.insert(0, f"showing {walker.visible_count}")
+        markup.append(("dim", "  · " + " · ".join(view)))
         self.summary.set_text(markup)
 
     # ---- filter -------------------------------------------------------------------------------
 
     def _filter_changed(self, *_args: object) -> None:
+        """The filter line changed: filter as you type."""
         self.camera_list.walker.set_filter(self.filter_edit.edit_text)
         self._update_summary()
 
     def start_filter(self) -> None:
+        """``/``: the filter line takes the keyboard."""
         self.filtering = True
         self._bottom.contents = [
             (self.message, self._bottom.options()),
@@ -106,6 +108,7 @@ class CamerasScreen(urwid.WidgetWrap):
         self._frame.focus_position = "footer"
 
     def end_filter(self, *, clear: bool) -> None:
+        """Back to the list, keeping the filter (shown under the list) or clearing it."""
         if clear:
             self.filter_edit.set_edit_text("")
         self.filtering = False
@@ -116,6 +119,7 @@ class CamerasScreen(urwid.WidgetWrap):
     # ---- keys ---------------------------------------------------------------------------------
 
     def keypress(self, size: tuple[int, int], key: str) -> str | None:
+        """Camera-list keys (and the filter line's while filtering); others go up to the app."""
         if self.filtering:
             command = keymap.command_for(key, keymap.FILTER, include_global=False)
             if command == "filter_clear":

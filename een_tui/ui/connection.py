@@ -46,6 +46,7 @@ class DemoConnection:
         return True
 
     def close(self) -> None:
+        """Close the client and stop the embedded emulator."""
         if self.client is not None:
             self.client.close()
         if self.emulator is not None:
@@ -92,5 +93,6 @@ class AccountConnection:
         return False
 
     def close(self) -> None:
+        """Close the client (its session stays cached for the next start)."""
         if self.client is not None:
             self.client.close()

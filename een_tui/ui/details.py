@@ -8,7 +8,10 @@ import urwid
 
 from een_tui.api.devices import Device
 from een_tui.api.status import set_bit_names
+from een_tui.ui.overlay import ScrollOverlay
 from een_tui.ui.palette import status_attr
+
+LABEL_WIDTH = 12
 
 
 def details_rows(device: Device) -> list[tuple[str, list | tuple]]:
@@ -38,50 +41,25 @@ def details_rows(device: Device) -> list[tuple[str, list | tuple]]:
     ]
 
 
-def details_markup(device: Device) -> list:
-    """The details as one Text markup (label, value, newline...)."""
-    markup: list = []
-    for label, value in details_rows(device):
-        markup.append(("title", f"{label:<12}"))
-        markup.extend(value if isinstance(value, list) else [value])
-        markup.append(("body", "\n"))
-    return markup[:-1]
-
-
-class DetailsOverlay(urwid.WidgetWrap):
-    """Details of one camera above the list; any key closes it (Enter downloads)."""
+class DetailsOverlay(ScrollOverlay):
+    """Details of one camera above the list; arrows scroll, any other key closes it
+    (``on_close`` gets the key: Enter downloads)."""
 
     def __init__(
-        self, under: urwid.Widget, device: Device, on_close: Callable[[str | None], None]
+        self, under: urwid.Widget, device: Device, on_close: Callable[[str], None]
     ) -> None:
         self.device = device
-        self._on_close = on_close
         rows = [
-            urwid.Columns([(12, urwid.Text(("title", label))), urwid.Text(value)])
+            urwid.Columns([(LABEL_WIDTH, urwid.Text(("title", label))), urwid.Text(value)])
             for label, value in details_rows(device)
         ]
-        body = urwid.Pile(
-            [
-                *rows,
-                urwid.Divider(),
-                urwid.Text(("dim", "Enter download · any other key closes")),
-            ]
-        )
-        box = urwid.LineBox(urwid.Filler(body, valign="top"), title="Camera details")
-        overlay = urwid.Overlay(
-            box,
+        closing = "Enter download · any other key closes" if device.usable else "any key closes"
+        super().__init__(
             under,
-            align="center",
-            width=("relative", 90),
-            valign="middle",
-            height=("relative", 90),
-            min_width=20,
+            [*rows, urwid.Divider(), urwid.Text(("dim", closing))],
+            title="Camera details",
+            on_close=on_close,
+            footer_hints=[("Enter", "download"), ("Esc", "close")]
+            if device.usable
+            else [("Esc", "close")],
         )
-        super().__init__(overlay)
-
-    def selectable(self) -> bool:
-        return True
-
-    def keypress(self, size, key):
-        self._on_close(key)
-        return None

@@ -25,6 +25,7 @@ from een_tui.download.events import (
     WorkerUpdate,
 )
 from een_tui.ui import keymap
+from een_tui.ui.camera_list import fit_cell
 from een_tui.ui.palette import status_attr, worker_attr
 from een_tui.ui.thumbnail import Thumbnail
 
@@ -42,14 +43,16 @@ def human_bytes(count: float) -> str:
 
 
 def worker_state_text(update: WorkerUpdate) -> str:
-    """``fetching``, ``retrying in 2s``, ``saved`` ..."""
+    """``fetching``, ``retrying in 2s``, ``retrying in <1s``, ``saved`` ... (15 cells at most)."""
     if update.state is WorkerState.RETRYING and update.retry_in_s is not None:
-        return f"retrying in {update.retry_in_s:.0f}s"
+        delay = update.retry_in_s
+        return f"retrying in {delay:.0f}s" if delay >= 0.5 else "retrying in <1s"
     return update.state.value
 
 
 def worker_markup(update: WorkerUpdate, width: int) -> list[tuple[str, str]]:
-    """One worker row at ``width`` cells; speed, bytes then timestamp drop when narrow."""
+    """One worker row at ``width`` cells: number, state, timestamp, then bytes and speed (or the
+    error of a retry or failure), then the attempt; speed, bytes then timestamp drop when narrow."""
     attr = worker_attr(update.state)
     parts: list[tuple[str, str]] = [
         ("title", f"#{update.worker:<2}"),
@@ -57,7 +60,11 @@ def worker_markup(update: WorkerUpdate, width: int) -> list[tuple[str, str]]:
     ]
     if width >= 40:
         parts.append(("body", f"{update.timestamp or '-':<19} "))
-    if width >= 56:
+    detail_width = 29 if width >= 68 else 18 if width >= 56 else 0
+    failed = update.state in (WorkerState.RETRYING, WorkerState.FAILED)
+    if detail_width and failed and update.error:
+        parts.append((attr, fit_cell(update.error, detail_width - 1) + " "))
+    elif detail_width:
         if update.bytes_total:
             size = f"{human_bytes(update.bytes_received)}/{human_bytes(update.bytes_total)}"
         elif update.bytes_received:
@@ -65,13 +72,11 @@ def worker_markup(update: WorkerUpdate, width: int) -> list[tuple[str, str]]:
         else:
             size = "-"
         parts.append(("body", f"{size:<18}"))
-    if width >= 68:
-        speed = f"{human_bytes(update.speed_bps)}/s" if update.speed_bps else "-"
-        parts.append(("dim", f"{speed:<11}"))
+        if detail_width > 18:
+            speed = f"{human_bytes(update.speed_bps)}/s" if update.speed_bps else "-"
+            parts.append(("dim", f"{speed:<11}"))
     if update.attempt:
         parts.append(("dim", f"try {update.attempt}"))
-    if update.error and update.state in (WorkerState.RETRYING, WorkerState.FAILED):
-        parts.append(("dim", f"  {update.error}"))
     return parts
 
 
@@ -85,6 +90,7 @@ class WorkerRow(urwid.Widget):
         self.update = WorkerUpdate(worker=worker, state=WorkerState.IDLE)
 
     def set_update(self, update: WorkerUpdate) -> None:
+        """Show the worker's latest state (redrawn only when it changed)."""
         if update != self.update:
             self.update = update
             self._invalidate()
@@ -112,12 +118,14 @@ class RunProgress:
 
     @property
     def elapsed(self) -> float:
+        """Seconds since the run started (its final figure once finished)."""
         if self.finished is not None:
             return self.finished.elapsed_s
         return time.monotonic() - self.started
 
     @property
     def rate(self) -> float:
+        """Images saved per second so far."""
         elapsed = self.elapsed
         return self.saved / elapsed if elapsed > 0 else 0.0
 
@@ -154,7 +162,7 @@ class DownloadScreen(urwid.WidgetWrap):
         self._lower = urwid.Columns(
             [self._lower_left, (THUMBNAIL_COLUMNS, self._thumbnail_pile)], dividechars=1
         )
-        self.footer_markup = keymap.hint(
+        self.footer_hints = keymap.hint(
             keymap.DOWNLOAD, ("cancel", "back", "another", "help", "quit")
         )
         pile = urwid.Pile(
@@ -185,26 +193,32 @@ class DownloadScreen(urwid.WidgetWrap):
             self.progress.saved = event.saved
             self.bar.set_completion(min(event.saved, self.progress.requested))
             self.thumbnail.set_image(event.path)
-            self.thumbnail_caption.set_text(("dim", event.timestamp))
-            self._log(
-                "ok", f"saved {event.timestamp} ({human_bytes(event.size)}) by #{event.worker}"
-            )
+            if self.thumbnail.can_draw:
+                self.thumbnail_caption.set_text(("dim", event.timestamp))
+            by = f"#{event.worker}" if event.worker else "health check"  # worker 0: its probe
+            self.note("ok", f"saved {event.timestamp} ({human_bytes(event.size)}) by {by}")
         elif isinstance(event, ImageFailed):
             if event.final:
                 self.progress.failures += 1
-                self._log("error", f"gave up {event.timestamp}: {event.reason}")
+                self.note("error", f"gave up {event.timestamp}: {event.reason}")
             else:
                 self.progress.retries += 1
-                self._log("notice", f"retry {event.timestamp}: {event.reason}")
+                self.note("notice", f"retry {event.timestamp}: {event.reason}")
         elif isinstance(event, CameraRejected):
-            self._log("notice", f"skipped {event.camera.name}: {event.reason}")
+            self.note("notice", f"skipped {event.camera.name}: {event.reason}")
         elif isinstance(event, RunPlanned):
             self._set_camera(event.camera)
             self.progress.out_dir = event.out_dir
             if event.already_saved:
                 self.progress.saved = len(event.already_saved)
                 self.bar.set_completion(min(self.progress.saved, self.progress.requested))
-            self._log("body", f"planned {len(event.timestamps)} previews, {event.workers} workers")
+            text = (
+                f"found {len(event.timestamps)} previews, fetching {event.requested} "
+                f"with {event.workers} workers"
+            )
+            if event.already_saved:
+                text += f" ({len(event.already_saved)} already on disk)"
+            self.note("body", text)
         elif isinstance(event, RunFinished):
             self._finish(event)
         self._refresh_stats()
@@ -215,6 +229,7 @@ class DownloadScreen(urwid.WidgetWrap):
 
     @property
     def running(self) -> bool:
+        """True until the run's :class:`RunFinished` arrived."""
         return self.progress.finished is None
 
     def _set_camera(self, camera: Device) -> None:
@@ -229,7 +244,8 @@ class DownloadScreen(urwid.WidgetWrap):
             ]
         )
 
-    def _log(self, attr: str, text: str) -> None:
+    def note(self, attr: str, text: str) -> None:
+        """Add a line to the recent events (the oldest of :data:`LOG_LINES` goes)."""
         self.log_lines.append((attr, text))
         markup = [(line_attr, line + "\n") for line_attr, line in self.log_lines]
         last_attr, last = markup[-1]
@@ -238,18 +254,19 @@ class DownloadScreen(urwid.WidgetWrap):
 
     def _refresh_stats(self) -> None:
         p = self.progress
-        text = f"{p.saved}/{p.requested} images  elapsed {p.elapsed:.1f} s  {p.rate:.1f} images/s"
+        # the state first: it is what a narrow terminal must still show
+        if p.finished is None:
+            state = ("notice", "running")
+        elif p.finished.outcome is RunOutcome.DONE:
+            state = ("ok", "done")
+        else:
+            state = ("error", p.finished.outcome.value)
+        text = f"  {p.saved}/{p.requested} images  elapsed {p.elapsed:.1f} s  {p.rate:.1f} images/s"
         if p.retries:
             text += f"  retries {p.retries}"
         if p.failures:
             text += f"  given up {p.failures}"
-        if p.finished is None:
-            state = ("notice", "  running")
-        elif p.finished.outcome is RunOutcome.DONE:
-            state = ("ok", "  done")
-        else:
-            state = ("error", f"  {p.finished.outcome.value}")
-        self.stats_text.set_text([("body", text), state])
+        self.stats_text.set_text([state, ("body", text)])
         self.bar._invalidate()
 
     def _finish(self, result: RunFinished) -> None:
@@ -266,13 +283,13 @@ class DownloadScreen(urwid.WidgetWrap):
         if result.elapsed_s > 0 and result.saved:
             lines.append(("body", f" ({result.saved / result.elapsed_s:.1f} images/s)"))
         lines.append(("body", "\n"))
-        if result.error and result.outcome is not RunOutcome.DONE:
+        if result.error and result.outcome in (RunOutcome.FAILED, RunOutcome.INCOMPLETE):
             lines.append(("error", f"{result.error}\n"))
-        if result.failures:
+        if result.failures:  # every failed attempt, the retried ones too
             reasons = ", ".join(f"{r} ×{n}" for r, n in sorted(result.failures.items()))
-            lines.append(("notice", f"failures: {reasons}\n"))
+            lines.append(("notice", f"failed attempts: {reasons}\n"))
         else:
-            lines.append(("dim", "no failures\n"))
+            lines.append(("dim", "no failed attempts\n"))
         lines.append(("title", "folder: "))
         lines.append(("body", str(Path(folder))))
         self.summary_text.set_text(lines)

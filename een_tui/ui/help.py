@@ -1,76 +1,64 @@
-"""The help overlay, generated from :data:`een_tui.ui.keymap.KEY_BINDINGS`."""
+"""The help overlay, generated from :data:`een_tui.ui.keymap.KEY_BINDINGS` (and a legend of
+the status symbols from :class:`~een_tui.api.status.CameraStatus`)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import urwid
 
+from een_tui.api.status import CameraStatus
 from een_tui.ui import keymap
+from een_tui.ui.camera_list import RECORDING_MARK
+from een_tui.ui.overlay import ScrollOverlay
+from een_tui.ui.palette import status_attr
+
+KEY_COLUMN = 14
 
 
-def help_widget() -> urwid.Widget:
-    """A framed list of every key binding, grouped by screen."""
+@functools.cache
+def help_rows() -> tuple[urwid.Widget, ...]:
+    """Every key binding, grouped by screen, then what the status symbols mean. Built once per
+    session: the same widgets (and their cached canvases) serve every opening of the help."""
     rows: list[urwid.Widget] = [
         urwid.Text(("dim", "any key closes this help · ↑ ↓ PgUp PgDn scroll")),
-        urwid.Divider(),
     ]
     current = None
     for title, keys, text in keymap.help_rows():
         if title != current:
-            if current is not None:
-                rows.append(urwid.Divider())
-            rows.append(urwid.Text(("title", title)))
+            rows += [urwid.Divider(), urwid.Text(("title", title))]
             current = title
         rows.append(
+            urwid.Columns([(KEY_COLUMN, urwid.Text(("notice", keys))), urwid.Text(text)], 1)
+        )
+    rows += [urwid.Divider(), urwid.Text(("title", "Camera status"))]
+    for status in CameraStatus:
+        rows.append(
             urwid.Columns(
-                [(14, urwid.Text(("notice", keys))), urwid.Text(text)],
-                dividechars=1,
+                [
+                    (KEY_COLUMN, urwid.Text((status_attr(status), status.symbol))),
+                    urwid.Text(status.label),
+                ],
+                1,
             )
         )
-    body = urwid.ListBox(urwid.SimpleFocusListWalker(rows))
-    return urwid.LineBox(body, title="Keys")
-
-
-_cached_help: urwid.Widget | None = None
-
-
-def shared_help_widget() -> urwid.Widget:
-    """One help widget for the whole session: built once, its canvas cached by urwid."""
-    global _cached_help
-    if _cached_help is None:
-        _cached_help = help_widget()
-    return _cached_help
-
-
-class HelpOverlay(urwid.WidgetWrap):
-    """Help above another widget; ``on_close`` runs on the next key."""
-
-    def __init__(self, under: urwid.Widget, on_close) -> None:
-        self._on_close = on_close
-        self._help = shared_help_widget()
-        overlay = urwid.Overlay(
-            self._help,
-            under,
-            align="center",
-            width=("relative", 90),
-            valign="middle",
-            height=("relative", 90),
-            min_width=20,
-            min_height=5,
+    rows.append(
+        urwid.Columns(
+            [(KEY_COLUMN, urwid.Text(("recording", RECORDING_MARK))), urwid.Text("recording")], 1
         )
-        super().__init__(overlay)
-
-    def selectable(self) -> bool:
-        return True
-
-    def keypress(self, size, key):
-        if key in ("page up", "page down", "up", "down", "j", "k"):
-            key = {"j": "down", "k": "up"}.get(key, key)
-            self._help.original_widget.keypress(_inner_size(size), key)
-            return None
-        self._on_close()
-        return None
+    )
+    return tuple(rows)
 
 
-def _inner_size(size: tuple[int, int]) -> tuple[int, int]:
-    maxcol, maxrow = size
-    return max(1, maxcol * 9 // 10 - 2), max(1, maxrow * 9 // 10 - 2)
+class HelpOverlay(ScrollOverlay):
+    """Help above another widget; ``on_close`` runs on the closing key."""
+
+    def __init__(self, under: urwid.Widget, on_close: Callable[[], None]) -> None:
+        super().__init__(
+            under,
+            help_rows(),
+            title="Keys",
+            on_close=lambda _key: on_close(),
+            footer_hints=[("↑↓", "scroll"), ("Esc", "close")],
+        )

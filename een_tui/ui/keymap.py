@@ -24,18 +24,22 @@ CONTEXT_TITLES = {
 
 @dataclass(frozen=True)
 class KeyBinding:
-    """One command: the keys (urwid key names) that trigger it, where, and what it does."""
+    """One command: the keys (urwid key names) that trigger it, where, what it does, and the
+    one word shown for it in the footer (empty: not offered there)."""
 
     command: str
     keys: tuple[str, ...]
     help: str
     context: str = GLOBAL
+    hint: str = ""
 
 
 KEY_BINDINGS: tuple[KeyBinding, ...] = (
-    KeyBinding("quit", ("q",), "quit een-tui"),
-    KeyBinding("help", ("?",), "show or hide this help"),
-    KeyBinding("interrupt", ("ctrl c",), "quit at once, from any screen (also while typing)"),
+    KeyBinding("quit", ("q",), "quit een-tui", hint="quit"),
+    KeyBinding("help", ("?",), "show or hide this help", hint="help"),
+    KeyBinding(
+        "interrupt", ("ctrl c",), "quit at once, from any screen (also while typing)", hint="quit"
+    ),
     KeyBinding("suspend", ("ctrl z",), "suspend to the shell; `fg` resumes"),
     KeyBinding("cursor_up", ("up", "k"), "move up", CAMERAS),
     KeyBinding("cursor_down", ("down", "j"), "move down", CAMERAS),
@@ -43,26 +47,47 @@ KEY_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("page_down", ("page down",), "page down", CAMERAS),
     KeyBinding("top", ("g", "home"), "first camera", CAMERAS),
     KeyBinding("bottom", ("G", "end"), "last camera", CAMERAS),
-    KeyBinding("filter", ("/",), "filter by name or ESN as you type", CAMERAS),
+    KeyBinding("filter", ("/",), "filter by name or ESN as you type", CAMERAS, "filter"),
     KeyBinding("clear_filter", ("esc",), "clear the filter", CAMERAS),
-    KeyBinding("sort", ("s",), "cycle the sort: status, name, ESN", CAMERAS),
-    KeyBinding("online_only", ("o",), "toggle online cameras only", CAMERAS),
+    KeyBinding("sort", ("s",), "cycle the sort: status, name, ESN", CAMERAS, "sort"),
+    KeyBinding("online_only", ("o",), "toggle online cameras only", CAMERAS, "online"),
     KeyBinding(
-        "details", ("i",), "details of the selected camera (status bits, bridge, tags)", CAMERAS
+        "details",
+        ("i",),
+        "details of the selected camera (status bits, bridge, tags)",
+        CAMERAS,
+        "info",
     ),
-    KeyBinding("download", ("enter",), "download previews from the selected camera", CAMERAS),
-    KeyBinding("random", ("r",), "download from a random healthy camera", CAMERAS),
-    KeyBinding("refresh", ("R",), "reload the camera list", CAMERAS),
-    KeyBinding("filter_done", ("enter", "down", "up"), "keep the filter, back to the list", FILTER),
-    KeyBinding("filter_clear", ("esc",), "clear the filter, back to the list", FILTER),
-    KeyBinding("cancel", ("c",), "cancel the running download", DOWNLOAD),
-    KeyBinding("back", ("esc",), "back to the camera list (cancels a running download)", DOWNLOAD),
     KeyBinding(
-        "another", ("n",), "download from another random camera (cancels this one)", DOWNLOAD
+        "download", ("enter",), "download previews from the selected camera", CAMERAS, "download"
     ),
-    KeyBinding("next_field", ("tab", "down"), "next field", LOGIN),
+    KeyBinding("random", ("r",), "download from a random healthy camera", CAMERAS, "random"),
+    KeyBinding("refresh", ("R",), "reload the camera list", CAMERAS, "reload"),
+    KeyBinding(
+        "filter_done", ("enter", "down", "up"), "keep the filter, back to the list", FILTER, "done"
+    ),
+    KeyBinding("filter_clear", ("esc",), "clear the filter, back to the list", FILTER, "clear"),
+    KeyBinding("cancel", ("c",), "cancel the running download", DOWNLOAD, "cancel"),
+    KeyBinding(
+        "back",
+        ("esc",),
+        "back to the camera list (cancels a running download)",
+        DOWNLOAD,
+        "back",
+    ),
+    KeyBinding(
+        "another",
+        ("n",),
+        "download from another random camera (cancels this one)",
+        DOWNLOAD,
+        "another",
+    ),
+    KeyBinding("next_field", ("tab", "down"), "next field", LOGIN, "next"),
     KeyBinding("prev_field", ("shift tab", "up"), "previous field", LOGIN),
-    KeyBinding("submit", ("enter",), "log in / send the code", LOGIN),
+    KeyBinding("submit", ("enter",), "log in / send the code / check the code", LOGIN, "ok"),
+    KeyBinding(
+        "login_back", ("esc",), "two-factor step: back to user name and password", LOGIN, "back"
+    ),
 )
 
 _BY_CONTEXT: dict[tuple[str, str], str] = {}
@@ -121,32 +146,12 @@ def help_rows(contexts: tuple[str, ...] | None = None) -> list[tuple[str, str, s
 
 
 def hint(context: str, commands: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Footer hint markup: ``[("key", "q"), ("footer", " quit  "), ...]`` for ``commands``."""
-    markup: list[tuple[str, str]] = []
+    """Footer hints ``[(key label, word), ...]`` for ``commands`` (bound in ``context`` or
+    everywhere), in the order given: most important first, as narrow footers drop the last."""
+    hints: list[tuple[str, str]] = []
     for command in commands:
         for binding in KEY_BINDINGS:
             if binding.command == command and binding.context in (context, GLOBAL):
-                markup.append(("key", key_label(binding.keys[0])))
-                markup.append(("footer", f" {_SHORT.get(command, command)}  "))
+                hints.append((key_label(binding.keys[0]), binding.hint or command))
                 break
-    return markup
-
-
-_SHORT = {
-    "quit": "quit",
-    "help": "help",
-    "filter": "filter",
-    "sort": "sort",
-    "online_only": "online",
-    "details": "info",
-    "download": "download",
-    "random": "random",
-    "refresh": "refresh",
-    "cancel": "cancel",
-    "back": "back",
-    "another": "another",
-    "filter_done": "done",
-    "filter_clear": "clear",
-    "submit": "log in",
-    "next_field": "next",
-}
+    return hints

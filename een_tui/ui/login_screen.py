@@ -31,16 +31,20 @@ class LoginScreen(urwid.WidgetWrap):
         self.username = urwid.Edit(("title", "User name  "), username)
         self.password = urwid.Edit(("title", "Password   "), mask="•")
         self.code = urwid.Edit(("title", "Code       "))
+        # the typed text gets a field background, brighter in the field that has the keyboard
+        self._fields = {
+            edit: urwid.AttrMap(edit, "edit", "edit_focus")
+            for edit in (self.username, self.password, self.code)
+        }
         self.status = urwid.Text("")
         self.method_group: list[urwid.RadioButton] = []
+        self._methods: list[str] = []  # "sms", "email": one per radio button
         self.server = server
         self._pile = urwid.Pile([])
         box = urwid.LineBox(urwid.Padding(self._pile, left=1, right=1), title="Eagle Eye Networks")
         top = urwid.Filler(urwid.Padding(box, align="center", width=("relative", 80), min_width=30))
         super().__init__(top)
         self._show_credentials()
-        if username:
-            self._pile.focus_position = self._first_edit_index() + 1
 
     # ---- steps --------------------------------------------------------------------------------
 
@@ -59,14 +63,17 @@ class LoginScreen(urwid.WidgetWrap):
 
     def _show_credentials(self) -> None:
         self.step = "credentials"
+        self.busy = False
+        self.status.set_text("")
         widgets = [
             *self._intro("Log in to your EEN account."),
-            self.username,
-            self.password,
+            self._fields[self.username],
+            self._fields[self.password],
             urwid.Divider(),
             self.status,
         ]
-        self._set(widgets, self._first_edit_index())
+        # the password when the user name is known already
+        self._set(widgets, self._first_edit_index() + bool(self.username.edit_text))
 
     def show_methods(self, destinations: dict[str, str]) -> None:
         """Two-factor step 1: choose where the code goes."""
@@ -93,7 +100,7 @@ class LoginScreen(urwid.WidgetWrap):
         self.busy = False
         widgets = [
             *self._intro(f"EEN sent a 4-digit code by {method} to {destination}."),
-            self.code,
+            self._fields[self.code],
             urwid.Divider(),
             self.status,
         ]
@@ -106,6 +113,7 @@ class LoginScreen(urwid.WidgetWrap):
         self.status.set_text(("error", text))
 
     def show_busy(self, text: str) -> None:
+        """Waiting for the server: Enter does nothing until an answer or error arrives."""
         self.busy = True
         self.status.set_text(("notice", text))
 
@@ -118,16 +126,25 @@ class LoginScreen(urwid.WidgetWrap):
             self.show_error(error)
 
     @property
-    def footer_markup(self) -> list[tuple[str, str]]:
-        return [
-            *keymap.hint(keymap.LOGIN, ("submit", "next_field")),
-            ("key", "Ctrl+C"),
-            ("footer", " quit"),
-        ]
+    def footer_hints(self) -> list[tuple[str, str]]:
+        """Key hints for the footer of the current step."""
+        if self.step == "credentials":
+            return [
+                ("Enter", "log in"),
+                *keymap.hint(keymap.LOGIN, ("next_field", "interrupt")),
+            ]
+        if self.step == "method":
+            return [
+                ("Enter", "send the code"),
+                ("↑↓", "choose"),
+                *keymap.hint(keymap.LOGIN, ("login_back", "interrupt")),
+            ]
+        return [("Enter", "log in"), *keymap.hint(keymap.LOGIN, ("login_back", "interrupt"))]
 
     # ---- keys ---------------------------------------------------------------------------------
 
     def keypress(self, size: tuple[int, int], key: str) -> str | None:
+        """Form keys; Ctrl+C (and ``q``/``?`` while choosing a method) go up to the app."""
         command = keymap.command_for(key, keymap.LOGIN, include_global=False)
         if self.busy and command == "submit":
             return None
@@ -137,12 +154,13 @@ class LoginScreen(urwid.WidgetWrap):
         if command in ("next_field", "prev_field"):
             self._move(1 if command == "next_field" else -1)
             return None
+        if command == "login_back":
+            if self.step != "credentials" and not self.busy:
+                self.restart()
+            return None
         if key in ("q", "?") and self.step == "method":
             return key
-        handled = super().keypress(size, key)
-        if handled in ("esc",):
-            return None
-        return handled
+        return super().keypress(size, key)
 
     def _focusable(self) -> list[int]:
         return [i for i, (w, _) in enumerate(self._pile.contents) if w.selectable()]
@@ -157,7 +175,7 @@ class LoginScreen(urwid.WidgetWrap):
 
     def _submit(self) -> None:
         if self.step == "credentials":
-            if self._pile.focus is self.username and not self.password.edit_text:
+            if self._pile.focus is self._fields[self.username] and not self.password.edit_text:
                 self._move(1)
                 return
             name = self.username.edit_text.strip()
