@@ -350,6 +350,22 @@ def test_download_screen_progress_five_workers_log_and_summary(tmp_path):
     assert not screen.running
 
 
+def test_workers_keep_their_last_save_when_they_stop():
+    screen = DownloadScreen(20, 2, colors=256, no_color=False)
+    saved = WorkerUpdate(
+        worker=1, state=WorkerState.SAVED, timestamp="20190409024212.149",
+        bytes_received=8192, bytes_total=8192, speed_bps=65536.0, attempt=2,
+    )
+    screen.apply(saved)
+    screen.apply(WorkerUpdate(worker=1, state=WorkerState.STOPPED))
+    screen.apply(WorkerUpdate(worker=2, state=WorkerState.FETCHING, timestamp="20190409024211.148"))
+    screen.apply(WorkerUpdate(worker=2, state=WorkerState.STOPPED))
+    text = "\n".join(text_of(screen.render((80, 22))))
+    assert "#1 saved" in text and "20190409024212.149" in text and "8.0 KB" in text
+    assert "try 2" in text
+    assert "#2 stopped" in text and "20190409024211.148" not in text
+
+
 def test_cancelled_run_summary_says_it_once(tmp_path):
     screen = DownloadScreen(20, 5, colors=256, no_color=False)
     screen.apply(WorkerUpdate(worker=2, state=WorkerState.FETCHING, timestamp="20190409024212.000"))

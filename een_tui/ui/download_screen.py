@@ -188,7 +188,15 @@ class DownloadScreen(urwid.WidgetWrap):
         """Show one engine event (call in the loop greenlet)."""
         if isinstance(event, WorkerUpdate):
             if 1 <= event.worker <= len(self.worker_rows):
-                self.worker_rows[event.worker - 1].set_update(event)
+                row = self.worker_rows[event.worker - 1]
+                # A worker that ends after a save or a failure keeps that row: the last thing
+                # it did (timestamp, size, speed, attempt) stays readable after the run.
+                ended_idle = event.state is WorkerState.STOPPED and row.update.state in (
+                    WorkerState.SAVED,
+                    WorkerState.FAILED,
+                )
+                if not ended_idle:
+                    row.set_update(event)
         elif isinstance(event, ImageSaved):
             self.progress.saved = event.saved
             self.bar.set_completion(min(event.saved, self.progress.requested))
