@@ -9,6 +9,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import gevent
@@ -52,6 +53,18 @@ def bounded_float(low: float, high: float | None = None) -> Callable[[str], floa
 
 
 TIMEOUT_SECONDS = bounded_float(0.001, 3600.0)  # every request has a finite timeout
+
+
+def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--count --workers --out``: shared by ``een-tui download`` and the terminal UI."""
+    from een_tui.download.options import MAX_COUNT, MAX_WORKERS
+
+    parser.add_argument("--count", type=bounded_int(1, MAX_COUNT), default=20, metavar="N",
+                        help="distinct images to save (default 20)")
+    parser.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), default=5, metavar="W",
+                        help="concurrent downloads (default 5)")
+    parser.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
+                        help="output folder; images go to DIR/<ESN>/ (default ./out)")
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

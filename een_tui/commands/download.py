@@ -13,7 +13,6 @@ import json
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import gevent
 
@@ -22,6 +21,7 @@ from een_tui.api.devices import Device
 from een_tui.api.timestamps import is_esn
 from een_tui.commands.common import (
     add_connection_options,
+    add_download_options,
     bounded_int,
     connect,
     error_message,
@@ -30,11 +30,11 @@ from een_tui.commands.common import (
 from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import FailureKind, RunFinished, RunOutcome
 from een_tui.download.headless import HeadlessPrinter, summary_dict
-from een_tui.download.options import MAX_COUNT, MAX_WORKERS, DownloadOptions
+from een_tui.download.options import MAX_COUNT, DownloadOptions
 
 DESCRIPTION = """\
-Download COUNT distinct preview images of one camera into OUT/<ESN>/<timestamp>.jpg with
-WORKERS concurrent downloads. The camera is --camera ESN, or a random online camera that passes
+Download N distinct preview images of one camera into DIR/<ESN>/<timestamp>.jpg with
+W concurrent downloads. The camera is --camera ESN, or a random online camera that passes
 a health check (--random, the default)."""
 
 
@@ -53,27 +53,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a random online camera that passes a health check (the default)",
     )
-    parser.add_argument(
-        "--count",
-        type=bounded_int(1, MAX_COUNT),
-        default=20,
-        help="distinct images to save (default 20)",
-    )
-    parser.add_argument(
-        "--workers",
-        type=bounded_int(1, MAX_WORKERS),
-        default=5,
-        help="concurrent downloads (default 5)",
-    )
-    parser.add_argument(
-        "--out", type=Path, default=Path("out"), help="output folder (default ./out)"
-    )
+    add_download_options(parser)
     parser.add_argument(
         "--max-attempts",
         type=bounded_int(1, 10 * MAX_COUNT),
         default=None,
         metavar="N",
-        help="total image requests allowed, retries included (default 3 x COUNT + 10)",
+        help="total image requests allowed, retries included (default 3 x N + 10)",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     add_connection_options(parser)

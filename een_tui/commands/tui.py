@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from een_tui import exitcodes
-from een_tui.commands.common import add_connection_options, bounded_int, report_error
-from een_tui.download.options import MAX_COUNT, MAX_WORKERS
+from een_tui.commands.common import add_connection_options, add_download_options, report_error
 
 # The embedded demo answers images about as slowly as a real camera behind EEN's cloud does
 # (the 2019 recording: 1-330 ms), so that the five workers can be watched at work.
@@ -21,27 +19,7 @@ DEMO_LATENCY = {"image_latency_ms": 250.0, "jitter_ms": 100.0}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the terminal UI (the top level of ``een-tui``)."""
     group = parser.add_argument_group("download (terminal UI)")
-    group.add_argument(
-        "--count",
-        type=bounded_int(1, MAX_COUNT),
-        default=20,
-        metavar="N",
-        help="images per download (default 20)",
-    )
-    group.add_argument(
-        "--workers",
-        type=bounded_int(1, MAX_WORKERS),
-        default=5,
-        metavar="W",
-        help="concurrent downloads (default 5)",
-    )
-    group.add_argument(
-        "--out",
-        type=Path,
-        default=Path("out"),
-        metavar="DIR",
-        help="download folder (default ./out)",
-    )
+    add_download_options(group)
     group.add_argument(
         "--camera",
         default=None,
