@@ -22,7 +22,9 @@ setup(
     install_requires=[
         "gevent>=24.2",
         "requests>=2.31",
-        "urwid>=5,<6",
+        # urwid 5 needs Python 3.11; on 3.10 the same code runs on urwid 4.2 (tested).
+        "urwid>=5,<6; python_version>='3.11'",
+        "urwid>=4.2,<5; python_version<'3.11'",
         "Pillow>=10",
         "platformdirs>=4",
         "werkzeug>=3",
