@@ -466,7 +466,7 @@ class DownloadEngine:
                     run_blocking=self._run_blocking,
                 )
                 with self._shielded():  # creating the file runs in a thread: not killed there
-                    part.__enter__()
+                    part.open()
                 with part:
                     self._open_parts.add(part.part_path)
                     try:

@@ -159,8 +159,9 @@ class PartFile:
     """One image being written: stream into ``.part``, then :meth:`commit` or :meth:`abort`.
 
     Used as a context manager, it removes the ``.part`` file on any exception (including a
-    greenlet being killed while it waits for the network). :meth:`commit` never yields to
-    other greenlets, so a file is never left half-renamed.
+    greenlet being killed while it waits for the network). The final name only ever appears
+    through ``os.replace`` of a verified, fsynced file, so it is never half-written; the engine
+    shields :meth:`open` and :meth:`commit` (which may wait on a thread) from cancellation.
     """
 
     def __init__(
@@ -184,12 +185,18 @@ class PartFile:
             return function(*args)
         return self._run_blocking(function, args)
 
-    def __enter__(self) -> PartFile:
+    def open(self) -> None:
+        """Create the folder and the ``.part`` file (idempotent)."""
+        if self._file is not None:
+            return
         ensure_dir(self.final_path.parent)
         try:
             self._file = self._blocking(open, self.part_path, "wb")
         except OSError as exc:
             raise StorageError(describe_os_error(exc, self.part_path)) from exc
+
+    def __enter__(self) -> PartFile:
+        self.open()
         return self
 
     def __exit__(
