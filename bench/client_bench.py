@@ -15,12 +15,10 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent.pool  # noqa: E402
+from report import median_ms, print_table  # noqa: E402
 
 from een_tui.api.client import EenClient  # noqa: E402
 from een_tui.api.devices import parse_device_list  # noqa: E402
@@ -28,16 +26,6 @@ from een_tui.api.settings import ConnectionSettings  # noqa: E402
 from een_tui.emulator import EmulatorConfig, EmulatorServer  # noqa: E402
 
 FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "een-v1-2019" / "device_list.json"
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``action`` in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def fetch_all(client: EenClient, esn: str, stamps: list[str], workers: int) -> int:
@@ -88,11 +76,7 @@ def main() -> None:
             rows.append((f"  connections opened for {args.repeat} x 20 images",
                          str(connections)))
 
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measurement':<{width}}  value")
-    print(f"{'-' * width}  -----")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(("measurement", "value"), rows)
 
 
 if __name__ == "__main__":

@@ -14,27 +14,15 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 
 import gevent  # noqa: E402
 import requests  # noqa: E402
+from report import median_ms, print_table  # noqa: E402
 from requests.adapters import HTTPAdapter  # noqa: E402
 
 from een_tui.emulator import EmulatorConfig, EmulatorServer  # noqa: E402
 from een_tui.emulator.account import Account  # noqa: E402
 from een_tui.emulator.previews import PreviewRenderer  # noqa: E402
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``action`` in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def logged_in(emu: EmulatorServer, pool: int) -> requests.Session:
@@ -95,11 +83,7 @@ def main() -> None:
             rows.append((f"100 distinct images, {workers} worker(s), no latency",
                          f"{total / (ms / 1000):.0f} images/s"))
 
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measurement':<{width}}  result")
-    print(f"{'-' * width}  {'-' * 14}")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(("measurement", "result"), rows)
 
 
 if __name__ == "__main__":

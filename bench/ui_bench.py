@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pexpect
 import pyte
+from report import print_table
 
 COLS, ROWS = 120, 40
 TIMEOUT_S = 60.0
@@ -222,13 +223,8 @@ def main() -> int:
         work = Path(tmp)
         rows = bench_downloads(args.samples, args.idle_seconds, work)
         rows += bench_large_account(args.cameras, work)
-    width = max(len(r[0]) for r in rows)
-    value_width = max(len(r[1]) for r in rows)
     print(f"een-tui UI bench ({COLS}x{ROWS} pty, TERM=xterm-256color, {os.cpu_count()} CPUs)")
-    print(f"{'measure':<{width}}  {'result':<{value_width}}  notes")
-    print(f"{'-' * width}  {'-' * value_width}  -----")
-    for name, value, note in rows:
-        print(f"{name:<{width}}  {value:<{value_width}}  {note}")
+    print_table(("measure", "result", "notes"), rows)
     return 0
 
 

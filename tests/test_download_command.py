@@ -215,25 +215,6 @@ def test_ctrl_c_cancels_keeps_files_removes_parts_exit_130(tmp_path):
         Image.open(io.BytesIO(path.read_bytes())).verify()
 
 
-def test_sigint_cancels_then_python_handler_is_back():
-    import time
-
-    import gevent
-
-    from een_tui.commands.download import cancel_on_sigint
-
-    calls = []
-    with cancel_on_sigint(lambda: calls.append("cancel")):
-        os.kill(os.getpid(), signal.SIGINT)
-        deadline = time.monotonic() + 5
-        while not calls and time.monotonic() < deadline:
-            gevent.sleep(0.01)
-    assert calls == ["cancel"]
-    with pytest.raises(KeyboardInterrupt):
-        os.kill(os.getpid(), signal.SIGINT)
-        gevent.sleep(1)
-
-
 def test_the_entry_point_patches_gevent_before_requests_is_imported():
     probe = """
 import sys

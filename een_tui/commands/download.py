@@ -8,13 +8,9 @@ too; ``--json`` prints the summary as JSON on stdout. Ctrl+C cancels cleanly: sa
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator
-
-import gevent
 
 from een_tui import exitcodes
 from een_tui.api.devices import Device
@@ -31,6 +27,7 @@ from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import FailureKind, RunFinished, RunOutcome
 from een_tui.download.headless import HeadlessPrinter, summary_dict
 from een_tui.download.options import MAX_COUNT, DownloadOptions
+from een_tui.signals import handle_signals
 
 DESCRIPTION = """\
 Download N distinct preview images of one camera into DIR/<ESN>/<timestamp>.jpg with
@@ -92,20 +89,6 @@ def exit_code_for_result(result: RunFinished) -> int:
     }.get(result.error_kind, exitcodes.ERROR)
 
 
-@contextlib.contextmanager
-def cancel_on_sigint(cancel: Callable[[], None]) -> Iterator[None]:
-    """Ctrl+C calls ``cancel`` (from the hub) instead of raising KeyboardInterrupt somewhere
-    in a worker; afterwards Python's own SIGINT handler is back in place."""
-    previous = signal.getsignal(signal.SIGINT)
-    watcher = gevent.signal_handler(signal.SIGINT, cancel)
-    try:
-        yield
-    finally:
-        watcher.cancel()
-        # libev leaves SIGINT at SIG_DFL when its watcher stops: reinstall Python's handler
-        signal.signal(signal.SIGINT, previous)
-
-
 def _find_camera(devices: list[Device], esn: str) -> Device | None:
     for device in devices:
         if isinstance(device.id, str) and device.id.lower() == esn:
@@ -132,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                     message = f"no camera with ESN {args.camera} in this account"
                     return _fail(args, exitcodes.NO_USABLE_CAMERA, message)
             engine = DownloadEngine(client, options, on_event=printer.handle)
-            with cancel_on_sigint(engine.cancel):
+            with handle_signals(engine.cancel, signal.SIGINT):
                 result = engine.run(camera=camera, candidates=devices)
     except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback
         code = report_error(exc)

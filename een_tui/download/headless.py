@@ -23,17 +23,10 @@ from een_tui.download.events import (
     WorkerUpdate,
 )
 from een_tui.download.health import describe_camera
+from een_tui.units import human_bytes
 
 LIVE_INTERVAL_S = 0.1
 CLEAR_LINE = "\r\x1b[K"
-
-
-def _size(num: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if num < 1024 or unit == "GB":
-            return f"{num:.0f} {unit}" if unit == "B" else f"{num:.1f} {unit}"
-        num /= 1024
-    return f"{num:.1f} GB"  # pragma: no cover
 
 
 def summary_dict(result: RunFinished) -> dict:
@@ -138,7 +131,7 @@ class HeadlessPrinter:
         elapsed = max(now - self._started, 1e-6)
         text = (
             f"{self._saved}/{self._requested} saved | {busy} fetching, {retrying} retrying | "
-            f"{_size(self._bytes)} | {self._saved / elapsed:.1f} images/s"
+            f"{human_bytes(self._bytes)} | {self._saved / elapsed:.1f} images/s"
         )
         width = shutil.get_terminal_size((80, 24)).columns
         self.stream.write(CLEAR_LINE + text[: max(10, width - 1)])

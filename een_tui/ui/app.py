@@ -28,6 +28,7 @@ from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import Event, RunFinished
 from een_tui.download.options import DownloadOptions
 from een_tui.logsetup import setup_logging
+from een_tui.signals import handle_signals
 from een_tui.ui import keymap
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
 from een_tui.ui.details import DetailsOverlay
@@ -172,18 +173,13 @@ class App:
         stream = LogStream(logging.getLogger("een_tui.greenlet"))
         hub.exception_stream = stream
         sys.stderr = stream  # nothing may write over the screen
-        sigint = gevent.signal_handler(signal.SIGINT, self._on_sigint)
-        sigterm = gevent.signal_handler(signal.SIGTERM, self._on_sigint)
         self._spawn(self._connect)
         try:
-            self.main_loop.run()
+            # Ctrl+C and SIGTERM: a clean exit from any screen. Afterwards a second Ctrl+C
+            # during the shutdown is a KeyboardInterrupt again (handled by the entry point).
+            with handle_signals(self._on_sigint, signal.SIGINT, signal.SIGTERM):
+                self.main_loop.run()
         finally:
-            sigint.cancel()
-            sigterm.cancel()
-            # libev left SIG_DFL behind: a second Ctrl+C during the shutdown is a
-            # KeyboardInterrupt again (handled by the entry point), not a hard kill.
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
                 self._shutdown()
             finally:

@@ -28,18 +28,10 @@ from een_tui.ui import keymap
 from een_tui.ui.camera_list import fit_cell
 from een_tui.ui.palette import status_attr, worker_attr
 from een_tui.ui.thumbnail import Thumbnail
+from een_tui.units import human_bytes
 
 LOG_LINES = 6
 THUMBNAIL_COLUMNS = 28
-
-
-def human_bytes(count: float) -> str:
-    """``1536`` -> ``1.5 KB``."""
-    for unit in ("B", "KB", "MB"):
-        if abs(count) < 1024 or unit == "MB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1024
-    return f"{count:.1f} MB"  # pragma: no cover
 
 
 def worker_state_text(update: WorkerUpdate) -> str:
