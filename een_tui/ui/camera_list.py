@@ -14,9 +14,9 @@ import urwid
 
 from een_tui.api.devices import Device
 from een_tui.api.status import STATUS_ORDER, CameraStatus
+from een_tui.ui import glyphs
 from een_tui.ui.palette import focus_map, status_attr
 
-RECORDING_MARK = "◉"
 SORT_MODES = ("status", "name", "esn")
 FOCUS_MAP = focus_map()
 
@@ -48,8 +48,9 @@ def fit_cell(text: str, width: int) -> str:
         return ""
     if urwid.calc_width(text, 0, len(text)) <= width:
         return text + " " * (width - urwid.calc_width(text, 0, len(text)))
-    cut, _ = urwid.calc_text_pos(text, 0, len(text), width - 1)
-    text = text[:cut] + "…"
+    mark = glyphs.current().ellipsis
+    cut, _ = urwid.calc_text_pos(text, 0, len(text), max(0, width - len(mark)))
+    text = text[:cut] + mark
     return text + " " * (width - urwid.calc_width(text, 0, len(text)))
 
 
@@ -57,10 +58,11 @@ def row_markup(device: Device, width: int) -> list[tuple[str, str]]:
     """The markup of one camera row at ``width`` cells."""
     cols = layout_for(width)
     attr = status_attr(device.status)
-    markup: list[tuple[str, str]] = [(attr, device.status.symbol + " ")]
+    marks = glyphs.current()
+    markup: list[tuple[str, str]] = [(attr, marks.status(device.status) + " ")]
     if cols.label:
         markup.append((attr, fit_cell(device.status.label, cols.label - 1) + " "))
-    markup.append(("recording", RECORDING_MARK + " ") if device.recording else ("body", "  "))
+    markup.append(("recording", marks.recording + " ") if device.recording else ("body", "  "))
     name = device.name or "(no name)"
     markup.append(
         ("body", fit_cell(name, cols.name - 1) + " " if cols.name > 1 else fit_cell(name, 1))
@@ -78,7 +80,7 @@ def header_markup(width: int) -> list[tuple[str, str]]:
     text = "  "
     if cols.label:
         text += fit_cell("Status", cols.label)
-    text += RECORDING_MARK + " "
+    text += glyphs.current().recording + " "
     text += fit_cell("Name", cols.name)
     if cols.esn:
         text += fit_cell("ESN", cols.esn)
@@ -302,7 +304,9 @@ class CameraList(urwid.WidgetWrap):
         if not self.walker.devices:
             note = "no cameras in this account"
         elif self.walker.filter_text:
-            note = f"no camera matches “{self.walker.filter_text}”"
+            marks = glyphs.current()
+            wanted = f"{marks.left_quote}{self.walker.filter_text}{marks.right_quote}"
+            note = f"no camera matches {wanted}"
         else:
             note = "no camera is online"
         self._empty.original_widget.set_text(("dim", note))

@@ -11,7 +11,7 @@ import urwid
 
 from een_tui.api.devices import Device
 from een_tui.api.status import CameraStatus
-from een_tui.ui import keymap
+from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import CameraList
 from een_tui.ui.palette import status_attr
 
@@ -44,6 +44,28 @@ class CamerasScreen(urwid.WidgetWrap):
         )
         urwid.connect_signal(self.filter_edit, "postchange", self._filter_changed)
         super().__init__(self._frame)
+        self._list_size = (80, 20)  # the list's size at the key being handled
+        self.keys = keymap.Dispatcher(
+            keymap.CAMERAS,
+            {
+                **{move: self._mover(move) for move in MOVES},
+                "filter": self.start_filter,
+                "clear_filter": self._clear_filter,
+                "sort": self._cycle_sort,
+                "online_only": self._toggle_online_only,
+                "details": self._details,
+                "download": self._download,
+                "random": lambda: self.actions.random(),
+                "refresh": lambda: self.actions.refresh(),
+            },
+        )
+        self.filter_keys = keymap.Dispatcher(
+            keymap.FILTER,
+            {
+                "filter_done": lambda: self.end_filter(clear=False),
+                "filter_clear": lambda: self.end_filter(clear=True),
+            },
+        )
         self._update_summary()
 
     # ---- data ---------------------------------------------------------------------------------
@@ -79,15 +101,17 @@ class CamerasScreen(urwid.WidgetWrap):
         walker = self.camera_list.walker
         counts = walker.status_counts()
         markup: list[tuple[str, str]] = [("body", f"{len(walker.devices)} cameras ")]
+        marks = glyphs.current()
         for status in CameraStatus:
             if counts.get(status):
-                markup.append((status_attr(status), f" {status.symbol} {counts[status]}"))
+                markup.append((status_attr(status), f" {marks.status(status)} {counts[status]}"))
         view = [f"sort: {walker.sort_mode}"]
         if walker.online_only:
             view.insert(0, "online only")
         if walker.filter_text or walker.online_only:
             view.insert(0, f"showing {walker.visible_count}")
-        markup.append(("dim", "  · " + " · ".join(view)))
+        dot = f" {marks.separator} "
+        markup.append(("dim", " " + dot + dot.join(view)))
         self.summary.set_text(markup)
 
     # ---- filter -------------------------------------------------------------------------------
@@ -121,49 +145,47 @@ class CamerasScreen(urwid.WidgetWrap):
     def keypress(self, size: tuple[int, int], key: str) -> str | None:
         """Camera-list keys (and the filter line's while filtering); others go up to the app."""
         if self.filtering:
-            command = keymap.command_for(key, keymap.FILTER, include_global=False)
-            if command == "filter_clear":
-                self.end_filter(clear=True)
-                return None
-            if command == "filter_done":
-                self.end_filter(clear=False)
+            if self.filter_keys.dispatch(key):
                 return None
             if key == "ctrl c":
                 return key
             return self._frame.keypress(size, key)
-        command = keymap.command_for(key, keymap.CAMERAS, include_global=False)
-        if command is None:
+        if self.keys.command(key) is None:
             return key
         self.say("body", "")
-        device = self.camera_list.selected
         maxcol, maxrow = size
-        list_rows = max(1, maxrow - 1 - self._bottom.rows((maxcol,)))
-        if command in MOVES:
-            self.camera_list.move((maxcol, list_rows), command)
-        elif command == "filter":
-            self.start_filter()
-        elif command == "clear_filter":
-            if self.filter_edit.edit_text:
-                self.end_filter(clear=True)
-        elif command == "sort":
-            mode = self.camera_list.walker.cycle_sort()
-            self.say("dim", f"sorted by {mode}")
-        elif command == "online_only":
-            on = self.camera_list.walker.toggle_online_only()
-            self.say("dim", "online cameras only" if on else "all cameras")
-        elif command == "details":
-            if device is not None:
-                self.actions.details(device)
-        elif command == "download":
-            if device is None:
-                self.say("notice", "no camera selected")
-            elif not device.usable:
-                self.say("error", f"Cannot download from {device.name}: {device.unusable_reason}")
-            else:
-                self.actions.download(device)
-        elif command == "random":
-            self.actions.random()
-        elif command == "refresh":
-            self.actions.refresh()
+        self._list_size = (maxcol, max(1, maxrow - 1 - self._bottom.rows((maxcol,))))
+        self.keys.dispatch(key)
         self._update_summary()
         return None
+
+    # ---- commands -----------------------------------------------------------------------------
+
+    def _mover(self, command: str) -> keymap.Handler:
+        return lambda: self.camera_list.move(self._list_size, command)
+
+    def _clear_filter(self) -> None:
+        if self.filter_edit.edit_text:
+            self.end_filter(clear=True)
+
+    def _cycle_sort(self) -> None:
+        mode = self.camera_list.walker.cycle_sort()
+        self.say("dim", f"sorted by {mode}")
+
+    def _toggle_online_only(self) -> None:
+        on = self.camera_list.walker.toggle_online_only()
+        self.say("dim", "online cameras only" if on else "all cameras")
+
+    def _details(self) -> None:
+        device = self.camera_list.selected
+        if device is not None:
+            self.actions.details(device)
+
+    def _download(self) -> None:
+        device = self.camera_list.selected
+        if device is None:
+            self.say("notice", "no camera selected")
+        elif not device.usable:
+            self.say("error", f"Cannot download from {device.name}: {device.unusable_reason}")
+        else:
+            self.actions.download(device)

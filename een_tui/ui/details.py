@@ -8,6 +8,7 @@ import urwid
 
 from een_tui.api.devices import Device
 from een_tui.api.status import set_bit_names
+from een_tui.ui import glyphs
 from een_tui.ui.overlay import ScrollOverlay
 from een_tui.ui.palette import status_attr
 
@@ -17,9 +18,12 @@ LABEL_WIDTH = 12
 def details_rows(device: Device) -> list[tuple[str, list | tuple]]:
     """``(label, value markup)`` for everything worth knowing about one camera."""
     bits = device.status_bits
-    status: list = [(status_attr(device.status), f"{device.status.symbol} {device.status.label}")]
+    marks = glyphs.current()
+    status: list = [
+        (status_attr(device.status), f"{marks.status(device.status)} {device.status.label}")
+    ]
     if device.recording:
-        status.append(("recording", "  ◉ recording"))
+        status.append(("recording", f"  {marks.recording} recording"))
     download = (
         ("ok", "possible")
         if device.usable

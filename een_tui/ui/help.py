@@ -1,5 +1,5 @@
 """The help overlay, generated from :data:`een_tui.ui.keymap.KEY_BINDINGS` (and a legend of
-the status symbols from :class:`~een_tui.api.status.CameraStatus`)."""
+the status symbols of :mod:`een_tui.ui.glyphs`)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,29 @@ from collections.abc import Callable
 import urwid
 
 from een_tui.api.status import CameraStatus
-from een_tui.ui import keymap
-from een_tui.ui.camera_list import RECORDING_MARK
+from een_tui.ui import glyphs, keymap
 from een_tui.ui.overlay import ScrollOverlay
 from een_tui.ui.palette import status_attr
 
 KEY_COLUMN = 14
 
 
-@functools.cache
 def help_rows() -> tuple[urwid.Widget, ...]:
     """Every key binding, grouped by screen, then what the status symbols mean. Built once per
-    session: the same widgets (and their cached canvases) serve every opening of the help."""
+    session (and glyph set): the same widgets (and their cached canvases) serve every opening."""
+    return _help_rows(glyphs.current())
+
+
+@functools.cache
+def _help_rows(marks: glyphs.GlyphSet) -> tuple[urwid.Widget, ...]:
     rows: list[urwid.Widget] = [
-        urwid.Text(("dim", "any key closes this help · ↑ ↓ PgUp PgDn scroll")),
+        urwid.Text(
+            (
+                "dim",
+                f"any key closes this help {marks.separator} {marks.up} {marks.down} "
+                "PgUp PgDn scroll",
+            )
+        ),
     ]
     current = None
     for title, keys, text in keymap.help_rows():
@@ -37,7 +46,7 @@ def help_rows() -> tuple[urwid.Widget, ...]:
         rows.append(
             urwid.Columns(
                 [
-                    (KEY_COLUMN, urwid.Text((status_attr(status), status.symbol))),
+                    (KEY_COLUMN, urwid.Text((status_attr(status), marks.status(status)))),
                     urwid.Text(status.label),
                 ],
                 1,
@@ -45,7 +54,7 @@ def help_rows() -> tuple[urwid.Widget, ...]:
         )
     rows.append(
         urwid.Columns(
-            [(KEY_COLUMN, urwid.Text(("recording", RECORDING_MARK))), urwid.Text("recording")], 1
+            [(KEY_COLUMN, urwid.Text(("recording", marks.recording))), urwid.Text("recording")], 1
         )
     )
     return tuple(rows)
@@ -55,10 +64,11 @@ class HelpOverlay(ScrollOverlay):
     """Help above another widget; ``on_close`` runs on the closing key."""
 
     def __init__(self, under: urwid.Widget, on_close: Callable[[], None]) -> None:
+        marks = glyphs.current()
         super().__init__(
             under,
             help_rows(),
             title="Keys",
             on_close=lambda _key: on_close(),
-            footer_hints=[("↑↓", "scroll"), ("Esc", "close")],
+            footer_hints=[(marks.up + marks.down, "scroll"), ("Esc", "close")],
         )

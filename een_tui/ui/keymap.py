@@ -1,9 +1,18 @@
 """Every key binding of the UI in one table: the screens dispatch through it and the help screen
-is generated from it, so the two cannot disagree."""
+is generated from it, so the two cannot disagree.
+
+Every row names a command. A screen (or the app) handles its keys with a :class:`Dispatcher`:
+handlers registered by command name, checked against the table when the dispatcher is built (a
+name the table does not know, or a binding of the context without a handler, is an error at
+start-up). Rows marked ``terminal`` describe what the terminal itself does (Ctrl+C sends SIGINT,
+Ctrl+Z suspends): they are documented and offered in the footer, never dispatched."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from een_tui.ui import glyphs
 
 # Contexts: "global" keys work on every screen (unless a text field has the keyboard);
 # the others apply to one screen.
@@ -25,22 +34,28 @@ CONTEXT_TITLES = {
 @dataclass(frozen=True)
 class KeyBinding:
     """One command: the keys (urwid key names) that trigger it, where, what it does, and the
-    one word shown for it in the footer (empty: not offered there)."""
+    one word shown for it in the footer (empty: not offered there). ``terminal``: the terminal
+    does it (a signal), the UI only documents it."""
 
     command: str
     keys: tuple[str, ...]
     help: str
     context: str = GLOBAL
     hint: str = ""
+    terminal: bool = False
 
 
 KEY_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("quit", ("q",), "quit een-tui", hint="quit"),
     KeyBinding("help", ("?",), "show or hide this help", hint="help"),
     KeyBinding(
-        "interrupt", ("ctrl c",), "quit at once, from any screen (also while typing)", hint="quit"
+        "interrupt",
+        ("ctrl c",),
+        "quit at once, from any screen (also while typing)",
+        hint="quit",
+        terminal=True,
     ),
-    KeyBinding("suspend", ("ctrl z",), "suspend to the shell; `fg` resumes"),
+    KeyBinding("suspend", ("ctrl z",), "suspend to the shell; `fg` resumes", terminal=True),
     KeyBinding("cursor_up", ("up", "k"), "move up", CAMERAS),
     KeyBinding("cursor_down", ("down", "j"), "move down", CAMERAS),
     KeyBinding("page_up", ("page up",), "page up", CAMERAS),
@@ -92,8 +107,57 @@ KEY_BINDINGS: tuple[KeyBinding, ...] = (
 
 _BY_CONTEXT: dict[tuple[str, str], str] = {}
 for _binding in KEY_BINDINGS:
+    if _binding.terminal:
+        continue
     for _key in _binding.keys:
         _BY_CONTEXT.setdefault((_binding.context, _key), _binding.command)
+
+Handler = Callable[[], object]
+
+
+def dispatched_commands(context: str) -> frozenset[str]:
+    """The commands of ``context`` that a handler must carry out (terminal rows excluded)."""
+    return frozenset(b.command for b in KEY_BINDINGS if b.context == context and not b.terminal)
+
+
+class Dispatcher:
+    """Keys of one context to handlers registered by command name.
+
+    Built at start-up: a handler name that is not a dispatched command of ``context`` raises
+    :class:`ValueError`, and so does a command of ``context`` without a handler (unless listed
+    in ``unhandled``, for commands that another dispatcher of the same context carries out)."""
+
+    def __init__(
+        self,
+        context: str,
+        handlers: Mapping[str, Handler],
+        *,
+        unhandled: tuple[str, ...] = (),
+    ) -> None:
+        if context not in CONTEXT_TITLES:
+            raise ValueError(f"unknown key context {context!r}")
+        known = dispatched_commands(context)
+        unknown = sorted(set(handlers) - known)
+        if unknown:
+            raise ValueError(f"no {context!r} key binding names the command(s) {unknown}")
+        missing = sorted(known - set(handlers) - set(unhandled))
+        if missing:
+            raise ValueError(f"{context!r} key binding(s) without a handler: {missing}")
+        self.context = context
+        self.handlers = dict(handlers)
+
+    def command(self, key: str) -> str | None:
+        """The command ``key`` names here when this dispatcher handles it, else None."""
+        command = _BY_CONTEXT.get((self.context, key))
+        return command if command in self.handlers else None
+
+    def dispatch(self, key: str) -> bool:
+        """Run the handler of ``key``'s command; False when ``key`` is not handled here."""
+        command = self.command(key)
+        if command is None:
+            return False
+        self.handlers[command]()
+        return True
 
 
 def command_for(key: str, context: str, *, include_global: bool = True) -> str | None:
@@ -119,8 +183,8 @@ def key_label(key: str) -> str:
         "page down": "PgDn",
         "esc": "Esc",
         "enter": "Enter",
-        "up": "↑",
-        "down": "↓",
+        "up": glyphs.current().up,
+        "down": glyphs.current().down,
         "home": "Home",
         "end": "End",
         "tab": "Tab",
