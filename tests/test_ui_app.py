@@ -42,22 +42,22 @@ def test_engine_events_are_applied_in_coalesced_batches():
     app, master, slave = make_app()
     try:
         flushes = []
-        original = app._flush_events
+        original = app.downloads._flush_events
 
         def counting_flush():
             flushes.append(time.monotonic())
             original()
 
-        app._flush_events = counting_flush
-        app.download = DownloadScreen(20, 5, colors=256, no_color=False)
+        app.downloads._flush_events = counting_flush
+        app.downloads.screen = DownloadScreen(20, 5, colors=256, no_color=False)
         engine = object()
-        app.engine = engine
+        app.downloads.engine = engine
         sent = 300
         started = time.monotonic()
 
         def worker():
             for n in range(sent):
-                app._engine_event(
+                app.downloads._engine_event(
                     engine,
                     WorkerUpdate(worker=n % 5 + 1, state=WorkerState.FETCHING, attempt=n),
                 )
@@ -68,7 +68,7 @@ def test_engine_events_are_applied_in_coalesced_batches():
         gevent.spawn(worker)
         app.event_loop.run()
         elapsed = time.monotonic() - started
-        assert app.download.worker_rows[(sent - 1) % 5].update.attempt == sent - 1
+        assert app.downloads.screen.worker_rows[(sent - 1) % 5].update.attempt == sent - 1
         assert 1 <= len(flushes) <= elapsed * MAX_FPS + 2  # never more than ~20 per second
         gaps = [b - a for a, b in itertools.pairwise(flushes)]
         assert all(gap >= 1.0 / MAX_FPS * 0.9 for gap in gaps)
@@ -81,12 +81,14 @@ def test_engine_events_are_applied_in_coalesced_batches():
 def test_events_of_a_replaced_engine_are_ignored():
     app, master, slave = make_app()
     try:
-        app.download = DownloadScreen(20, 5, colors=256, no_color=False)
-        app.engine = object()
+        app.downloads.screen = DownloadScreen(20, 5, colors=256, no_color=False)
+        app.downloads.engine = object()
         old = object()
-        app._engine_event(old, WorkerUpdate(worker=1, state=WorkerState.FAILED, attempt=9))
-        app._flush_events()
-        assert app.download.worker_rows[0].update.state is WorkerState.IDLE
+        app.downloads._engine_event(
+            old, WorkerUpdate(worker=1, state=WorkerState.FAILED, attempt=9)
+        )
+        app.downloads._flush_events()
+        assert app.downloads.screen.worker_rows[0].update.state is WorkerState.IDLE
     finally:
         app.event_loop.close()
         os.close(master)

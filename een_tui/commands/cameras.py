@@ -13,6 +13,7 @@ from een_tui import exitcodes
 from een_tui.api.devices import Device
 from een_tui.api.status import STATUS_ORDER, CameraStatus
 from een_tui.commands.common import add_connection_options, connect, report_error
+from een_tui.termenv import no_color_requested
 
 # ANSI SGR colours per status, used only on a terminal without NO_COLOR.
 _COLOURS = {
@@ -109,7 +110,7 @@ def write_json(devices: list[Device], out: TextIO) -> None:
 
 def use_colour(stream: TextIO) -> bool:
     """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
+    if no_color_requested():
         return False
     try:
         return stream.isatty()

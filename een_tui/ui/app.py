@@ -1,4 +1,6 @@
-"""The app controller: owns the connection (client), the download engine and the screens.
+"""The app: the terminal, the frame (header, body, footer), the global keys, and the controllers
+of the screens (login here, :mod:`~een_tui.ui.cameras_controller`,
+:mod:`~een_tui.ui.download_controller`).
 
 Threading model: urwid runs in the main greenlet on :class:`GeventEventLoop`. Network work
 (login, device list, the engine) runs in worker greenlets, which never touch widgets: they hand
@@ -7,11 +9,8 @@ batches, at most :data:`MAX_FPS` times a second (one redraw per batch)."""
 
 from __future__ import annotations
 
-import io
 import logging
 import signal
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,26 +23,29 @@ from een_tui import exitcodes
 from een_tui.api import errors
 from een_tui.api.client import AuthChallenge, EenClient
 from een_tui.api.devices import Device
-from een_tui.download.engine import DownloadEngine
-from een_tui.download.events import Event, RunFinished
-from een_tui.download.options import DownloadOptions
 from een_tui.logsetup import setup_logging
 from een_tui.signals import handle_signals
-from een_tui.ui import keymap
-from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
+from een_tui.termenv import no_color_requested
+from een_tui.ui import glyphs, keymap
+from een_tui.ui.cameras_controller import CamerasController
 from een_tui.ui.details import DetailsOverlay
-from een_tui.ui.download_screen import DownloadScreen
+from een_tui.ui.download_controller import MAX_FPS, DownloadController
 from een_tui.ui.eventloop import GeventEventLoop
 from een_tui.ui.help import HelpOverlay
 from een_tui.ui.hint_bar import HintBar
+from een_tui.ui.log_capture import LogStream, stderr_to_log
 from een_tui.ui.login_screen import LoginActions, LoginScreen
-from een_tui.ui.palette import no_color_requested, palette
+from een_tui.ui.palette import palette
+
+__all__ = ["MAX_FPS", "App", "AppOptions", "LogStream", "login_error_text"]
 
 log = logging.getLogger(__name__)
 
-MAX_FPS = 20
-TICK_S = 1.0  # elapsed-time refresh while a download runs
 SHUTDOWN_TIMEOUT_S = 5.0
+# urwid waits this long after a lone Esc for the rest of an escape sequence (its default is
+# 125 ms). A sequence arrives in one read (over SSH, in one packet): a short wait keeps arrows
+# and Alt+key whole while Esc reacts at once.
+ESC_WAIT_S = 0.025
 QUIT_HINTS = keymap.hint(keymap.LOGIN, ("interrupt",))
 
 
@@ -60,33 +62,14 @@ class Connection(Protocol):
 
 @dataclass
 class AppOptions:
-    """What the UI downloads and where (the options shared with ``een-tui download``)."""
+    """What the UI downloads and where (the options shared with ``een-tui download``), and how
+    it draws (``ascii``: ASCII symbols only)."""
 
     count: int = 20
     workers: int = 5
     out_dir: Path = field(default_factory=lambda: Path("out"))
     camera: str | None = None  # ESN or name: download from it as soon as the list is in
-
-
-class LogStream(io.TextIOBase):
-    """A text stream into the log (for greenlet tracebacks that gevent prints)."""
-
-    def __init__(self, logger: logging.Logger) -> None:
-        self._logger = logger
-        self._buffer = ""
-
-    def write(self, text: str) -> int:
-        self._buffer += text
-        while "\n" in self._buffer:
-            line, self._buffer = self._buffer.split("\n", 1)
-            if line.strip():
-                self._logger.error("%s", line)
-        return len(text)
-
-    def flush(self) -> None:
-        if self._buffer.strip():
-            self._logger.error("%s", self._buffer)
-        self._buffer = ""
+    ascii: bool = False
 
 
 def login_error_text(exc: BaseException) -> str:
@@ -116,14 +99,19 @@ class App:
         self.exit_code = exitcodes.OK
         self.event_loop = GeventEventLoop()
         self.no_color = no_color_requested()
+        glyphs.select(glyphs.choose(ascii_only=options.ascii))
         self.screen = screen or urwid.display.raw.Screen()
+        if isinstance(self.screen, urwid.display.raw.Screen):
+            self.screen.set_input_timeouts(complete_wait=ESC_WAIT_S)
         if self.no_color:
             self.screen.set_terminal_properties(colors=1)
         self.colors = getattr(self.screen, "colors", 16)
         self.header = urwid.Text("", wrap="clip")
         self.footer = HintBar()
         self.body = urwid.WidgetPlaceholder(
-            urwid.Filler(urwid.Text(("dim", "Connecting…"), align="center"))
+            urwid.Filler(
+                urwid.Text(("dim", "Connecting" + glyphs.current().ellipsis), align="center")
+            )
         )
         self.frame = urwid.Frame(
             self.body,
@@ -142,48 +130,50 @@ class App:
         self.event_loop.enter_idle(self._sync_footer)
         self.context = keymap.LOGIN
         self.account = ""  # the user's name once logged in
-        self.cameras = CamerasScreen(
-            CameraActions(
-                download=self.start_download,
-                random=lambda: self.start_download(None),
-                refresh=self.load_cameras,
-                details=self.show_details,
-            )
+        self.camera_control = CamerasController(
+            connection,
+            spawn=self._spawn,
+            in_loop=self._in_loop,
+            show=self._show,
+            start_download=self.start_download,
+            show_details=self.show_details,
+            camera=options.camera,
         )
+        self.cameras = self.camera_control.screen
+        self.downloads = DownloadController(
+            connection,
+            options,
+            event_loop=self.event_loop,
+            spawn=self._spawn,
+            in_loop=self._in_loop,
+            show=self._show,
+            cameras=self.camera_control,
+            colors=self.colors,
+            no_color=self.no_color,
+        )
+        self.keys = keymap.Dispatcher(
+            keymap.GLOBAL, {"quit": lambda: self.quit(exitcodes.OK), "help": self.show_help}
+        )
+        self.context_keys = {keymap.DOWNLOAD: self.downloads.keys}
         self.login: LoginScreen | None = None
-        self.download: DownloadScreen | None = None
-        self.engine: DownloadEngine | None = None
-        self.engine_greenlet: gevent.Greenlet | None = None
         self._challenge: AuthChallenge | None = None
-        self._pending_events: list[tuple[DownloadEngine, Event]] = []
-        self._flush_alarm: Any = None
-        self._last_flush = 0.0
-        self._tick_alarm: Any = None
-        self._camera_option_used = False
         self._greenlets: list[gevent.Greenlet] = []
-        self._set_header("Connecting…")
+        self._set_header("Connecting" + glyphs.current().ellipsis)
 
     # ---- running ------------------------------------------------------------------------------
 
     def run(self) -> int:
         """Open the terminal UI until the user quits; returns the exit code."""
         setup_logging()
-        hub = gevent.get_hub()
-        saved_stream, saved_stderr = hub.exception_stream, sys.stderr
-        stream = LogStream(logging.getLogger("een_tui.greenlet"))
-        hub.exception_stream = stream
-        sys.stderr = stream  # nothing may write over the screen
-        self._spawn(self._connect)
-        try:
-            # Ctrl+C and SIGTERM: a clean exit from any screen. Afterwards a second Ctrl+C
-            # during the shutdown is a KeyboardInterrupt again (handled by the entry point).
-            with handle_signals(self._on_sigint, signal.SIGINT, signal.SIGTERM):
-                self.main_loop.run()
-        finally:
+        with stderr_to_log():  # nothing may write over the screen
+            self._spawn(self._connect)
             try:
-                self._shutdown()
+                # Ctrl+C and SIGTERM: a clean exit from any screen. Afterwards a second Ctrl+C
+                # during the shutdown is a KeyboardInterrupt again (handled by the entry point).
+                with handle_signals(self._on_sigint, signal.SIGINT, signal.SIGTERM):
+                    self.main_loop.run()
             finally:
-                hub.exception_stream, sys.stderr = saved_stream, saved_stderr
+                self._shutdown()
         log.info("UI closed with exit code %s", self.exit_code)
         return self.exit_code
 
@@ -200,9 +190,7 @@ class App:
 
     def _shutdown(self) -> None:
         """Stop the download (no .part left), the other greenlets and the connection."""
-        if self.engine_greenlet is not None and not self.engine_greenlet.dead:
-            self.engine.cancel()
-            self.engine_greenlet.join(timeout=SHUTDOWN_TIMEOUT_S)
+        self.downloads.shutdown(SHUTDOWN_TIMEOUT_S)
         gevent.killall([g for g in self._greenlets if not g.dead], timeout=SHUTDOWN_TIMEOUT_S)
         closer = gevent.spawn(self.connection.close)
         closer.join(timeout=SHUTDOWN_TIMEOUT_S)
@@ -234,7 +222,8 @@ class App:
         who = self.connection.username or ""
         if self.account and who and self.account != who:
             who = f"{self.account} ({who})"
-        self.header.set_text(f" een-tui · {title}" + (f" · {who}" if who else ""))
+        dot = f" {glyphs.current().separator} "
+        self.header.set_text(f" een-tui{dot}{title}" + (f"{dot}{who}" if who else ""))
 
     def _show(self, widget: urwid.Widget, context: str, title: str) -> None:
         self.body.original_widget = widget
@@ -248,20 +237,12 @@ class App:
         self.footer.set_hints(getattr(shown, "footer_hints", None) or QUIT_HINTS)
 
     def _unhandled_input(self, key: str | tuple) -> bool | None:
+        """Keys no screen took: the current context's commands first, then the global ones."""
         if not isinstance(key, str):
             return None
-        command = keymap.command_for(key, self.context)
-        if command == "quit" or command == "interrupt":
-            self.quit(exitcodes.INTERRUPTED if command == "interrupt" else exitcodes.OK)
-        elif command == "help":
-            self.show_help()
-        elif self.context == keymap.DOWNLOAD:
-            if command == "cancel":
-                self.cancel_download()
-            elif command == "back":
-                self.back_to_cameras()
-            elif command == "another":
-                self.start_download(None)
+        context_keys = self.context_keys.get(self.context)
+        if context_keys is None or not context_keys.dispatch(key):
+            self.keys.dispatch(key)
         return True
 
     def show_help(self) -> None:
@@ -384,126 +365,12 @@ class App:
         self.cameras.say("notice", "loading the camera list…")
         self.load_cameras()
 
-    # ---- cameras ------------------------------------------------------------------------------
+    # ---- cameras and downloads (see their controllers) -----------------------------------------
 
     def load_cameras(self) -> None:
         """(Re)load the device list in a worker greenlet."""
-        started = time.monotonic()
-
-        def work() -> None:
-            try:
-                result = self.connection.client.list_devices()
-            except Exception as exc:
-                log.warning("device list failed: %s", exc)
-                self._in_loop(self.cameras.say, "error", f"Cannot load the cameras: {exc}")
-                return
-            self._in_loop(self._cameras_loaded, result, time.monotonic() - started)
-
-        self._spawn(work)
-
-    def _cameras_loaded(self, result: Any, elapsed: float) -> None:
-        self.cameras.set_devices(result.devices, result.skipped)
-        if not result.skipped:
-            self.cameras.say(
-                "dim", f"{len(self.cameras.devices)} cameras loaded in {elapsed:.1f} s · ? for help"
-            )
-        log.info("device list: %d devices in %.2f s", len(result.devices), elapsed)
-        if self.options.camera and not self._camera_option_used:
-            self._camera_option_used = True
-            self._download_named(self.options.camera)
-
-    def _download_named(self, wanted: str) -> None:
-        folded = wanted.casefold()
-        for device in self.cameras.devices:
-            if device.id == wanted or device.name.casefold() == folded:
-                if device.usable:
-                    self.start_download(device)
-                else:
-                    self.cameras.say(
-                        "error", f"Cannot download from {device.name}: {device.unusable_reason}"
-                    )
-                return
-        self.cameras.say("error", f"No camera named or with ESN “{wanted}”.")
-
-    def back_to_cameras(self) -> None:
-        """Esc on the download screen: the camera list again (a running download is cancelled)."""
-        if self.download is not None and self.download.running and self.engine is not None:
-            self.engine.cancel()
-            self.cameras.say("notice", "download cancelled")
-        self._show(self.cameras, keymap.CAMERAS, "Cameras")
-
-    # ---- download -----------------------------------------------------------------------------
+        self.camera_control.load()
 
     def start_download(self, camera: Device | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
-        previous = self.engine_greenlet
-        if self.engine is not None and previous is not None and not previous.dead:
-            self.engine.cancel()
-        opts = DownloadOptions(
-            count=self.options.count, workers=self.options.workers, out_dir=self.options.out_dir
-        )
-        screen = DownloadScreen(
-            opts.count, opts.workers, colors=self.colors, no_color=self.no_color
-        )
-        engine = DownloadEngine(self.connection.client, opts, on_event=None)
-        engine.on_event = lambda event: self._engine_event(engine, event)
-        self.engine, self.download = engine, screen
-        self._pending_events.clear()
-        self._show(screen, keymap.DOWNLOAD, "Download")
-        candidates = list(self.cameras.devices)
-
-        def work() -> None:
-            if previous is not None:
-                previous.join()  # the cancelled run removes its .part files first
-            try:
-                engine.run(camera=camera, candidates=candidates)
-            except Exception as exc:
-                log.exception("download failed")
-                self._in_loop(self._download_crashed, engine, exc)
-
-        self.engine_greenlet = self._spawn(work)
-        self._schedule_tick()
-
-    def cancel_download(self) -> None:
-        """``c``: stop the running download (the saved images stay)."""
-        if self.engine is not None and self.download is not None and self.download.running:
-            self.engine.cancel()
-
-    def _download_crashed(self, engine: DownloadEngine, exc: BaseException) -> None:
-        if engine is self.engine and self.download is not None:
-            self.download.note("error", f"download stopped: {exc}")
-
-    def _engine_event(self, engine: DownloadEngine, event: Event) -> None:
-        """Called by the engine in worker greenlets: queue, and schedule one coalesced flush."""
-        self._pending_events.append((engine, event))
-        if self._flush_alarm is None:
-            delay = max(0.0, self._last_flush + 1.0 / MAX_FPS - time.monotonic())
-            self._flush_alarm = self.event_loop.alarm(delay, self._flush_events)
-
-    def _flush_events(self) -> None:
-        """Loop greenlet: apply every queued event; urwid then redraws once."""
-        self._flush_alarm = None
-        self._last_flush = time.monotonic()
-        events, self._pending_events = self._pending_events, []
-        for engine, event in events:
-            if engine is self.engine and self.download is not None:
-                self.download.apply(event)
-                if isinstance(event, RunFinished):
-                    log.info(
-                        "download finished: %s, %d/%d",
-                        event.outcome.value,
-                        event.saved,
-                        event.requested,
-                    )
-
-    def _schedule_tick(self) -> None:
-        if self._tick_alarm is not None:
-            self.event_loop.remove_alarm(self._tick_alarm)
-
-        def tick() -> None:
-            self._tick_alarm = None
-            if self.download is not None and self.download.running:
-                self.download.tick()
-                self._tick_alarm = self.event_loop.alarm(TICK_S, tick)
-
-        self._tick_alarm = self.event_loop.alarm(TICK_S, tick)
+        self.downloads.start(camera)

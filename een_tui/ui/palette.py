@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-import os
-
 from een_tui.api.status import CameraStatus
 from een_tui.download.events import WorkerState
+from een_tui.termenv import no_color_requested
+
+__all__ = ["focus_map", "no_color_requested", "palette", "status_attr", "worker_attr"]
 
 # name: (16-colour fg, 16-colour bg, monochrome, 256-colour fg, 256-colour bg)
 _ENTRIES: dict[str, tuple[str, str, str, str, str]] = {
@@ -53,12 +54,6 @@ def status_attr(status: CameraStatus) -> str:
 def worker_attr(state: WorkerState) -> str:
     """Palette name for a worker state, e.g. ``worker_fetching``."""
     return f"worker_{state.value}"
-
-
-def no_color_requested(environ: dict[str, str] | None = None) -> bool:
-    """True when ``NO_COLOR`` is set to anything non-empty (https://no-color.org)."""
-    env = os.environ if environ is None else environ
-    return bool(env.get("NO_COLOR"))
 
 
 def palette() -> list[tuple[str, str, str, str, str, str]]:

@@ -1,5 +1,7 @@
 """A thumbnail of a JPEG drawn with half blocks: one ``▀`` per cell, its foreground the top pixel
 and its background the bottom pixel. Pillow only (``term-image`` pins old Pillow/urwid).
+With the ASCII glyph set (no ``▀`` in the terminal's encoding) each cell is a space on the
+average colour of its two pixels: half the vertical detail, never a character the terminal lacks.
 
 True colour when the terminal has it, the 256-colour cube otherwise, nothing below 256 colours
 or with ``NO_COLOR`` (a one-line note instead). AttrSpecs and the rendered canvas are cached."""
@@ -12,10 +14,11 @@ from pathlib import Path
 import urwid
 from PIL import Image, UnidentifiedImageError
 
+from een_tui.ui import glyphs
+
 log = logging.getLogger(__name__)
 
 TRUECOLOR = 2**24
-HALF_BLOCK = "▀"
 
 
 def _quantize(value: int, colors: int) -> str:
@@ -98,15 +101,16 @@ class Thumbnail(urwid.Widget):
 
     def render(self, size: tuple[int, int], focus: bool = False) -> urwid.Canvas:
         maxcol, maxrow = size
-        key = (maxcol, maxrow, self._source, self.colors, self.no_color)
+        block = glyphs.current().half_block
+        key = (maxcol, maxrow, self._source, self.colors, self.no_color, block)
         if self._canvas_cache is not None and self._canvas_cache[0] == key:
             return self._canvas_cache[1]
         self._load_pending()
-        canvas = self._render(maxcol, maxrow)
+        canvas = self._render(maxcol, maxrow, block)
         self._canvas_cache = (key, canvas)
         return canvas
 
-    def _render(self, maxcol: int, maxrow: int) -> urwid.Canvas:
+    def _render(self, maxcol: int, maxrow: int, block_glyph: str) -> urwid.Canvas:
         reason = self.unavailable_reason
         if reason is not None or self._image is None or maxcol < 2 or maxrow < 1:
             text = reason if reason and self._source else self._note
@@ -126,14 +130,17 @@ class Thumbnail(urwid.Widget):
         for _ in range(top_pad):
             text.append(blank)
             attrs.append([(None, maxcol)])
-        block = HALF_BLOCK.encode()
+        block = block_glyph.encode() if block_glyph else b" "
         right = maxcol - left - width
         row_bytes = b" " * left + block * width + b" " * right
         for y in range(0, height, 2):
             runs: list[tuple[object, int]] = [(None, left)] if left else []
             previous, count = None, 0
             for x in range(width):
-                spec = self._attr(pixels[x, y], pixels[x, y + 1])
+                top, bottom = pixels[x, y], pixels[x, y + 1]
+                if not block_glyph:  # one colour per cell: the mean of its two pixels
+                    top = bottom = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
+                spec = self._attr(top, bottom)
                 if spec is previous:
                     count += 1
                     continue

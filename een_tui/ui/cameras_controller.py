@@ -1,0 +1,102 @@
+"""Camera loading: the device list fetched in a worker greenlet, shown on the cameras screen,
+and the ``--camera`` option (download from a named camera as soon as the list is in)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import gevent
+import urwid
+
+from een_tui.api.devices import Device
+from een_tui.ui import glyphs, keymap
+from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
+
+log = logging.getLogger(__name__)
+
+Spawn = Callable[..., gevent.Greenlet]
+InLoop = Callable[..., None]
+Show = Callable[[urwid.Widget, str, str], None]
+
+
+class CamerasController:
+    """Owns the cameras screen; the network work runs in greenlets from ``spawn``, the results
+    reach the screen through ``in_loop`` (the loop greenlet)."""
+
+    def __init__(
+        self,
+        connection: Any,
+        *,
+        spawn: Spawn,
+        in_loop: InLoop,
+        show: Show,
+        start_download: Callable[[Device | None], None],
+        show_details: Callable[[Device], None],
+        camera: str | None = None,
+    ) -> None:
+        self.connection = connection
+        self._spawn = spawn
+        self._in_loop = in_loop
+        self._show = show
+        self._start_download = start_download
+        self._wanted_camera = camera
+        self.screen = CamerasScreen(
+            CameraActions(
+                download=start_download,
+                random=lambda: start_download(None),
+                refresh=self.load,
+                details=show_details,
+            )
+        )
+
+    def show(self) -> None:
+        """The camera list on screen."""
+        self._show(self.screen, keymap.CAMERAS, "Cameras")
+
+    def load(self) -> None:
+        """(Re)load the device list in a worker greenlet."""
+        started = time.monotonic()
+
+        def work() -> None:
+            try:
+                result = self.connection.client.list_devices()
+            except Exception as exc:
+                log.warning("device list failed: %s", exc)
+                self._in_loop(self.screen.say, "error", f"Cannot load the cameras: {exc}")
+                return
+            self._in_loop(self._loaded, result, time.monotonic() - started)
+
+        self._spawn(work)
+
+    def _loaded(self, result: Any, elapsed: float) -> None:
+        self.screen.set_devices(result.devices, result.skipped)
+        if not result.skipped:
+            dot = glyphs.current().separator
+            self.screen.say(
+                "dim",
+                f"{len(self.screen.devices)} cameras loaded in {elapsed:.1f} s {dot} ? for help",
+            )
+        log.info("device list: %d devices in %.2f s", len(result.devices), elapsed)
+        wanted, self._wanted_camera = self._wanted_camera, None  # only the first list
+        if wanted:
+            self.download_named(wanted)
+
+    def download_named(self, wanted: str) -> None:
+        """Download from the camera whose ESN or name (any case) is ``wanted``, or say why not."""
+        folded = wanted.casefold()
+        for device in self.screen.devices:
+            if device.id == wanted or device.name.casefold() == folded:
+                if device.usable:
+                    self._start_download(device)
+                else:
+                    self.screen.say(
+                        "error", f"Cannot download from {device.name}: {device.unusable_reason}"
+                    )
+                return
+        marks = glyphs.current()
+        self.screen.say(
+            "error", f"No camera named or with ESN {marks.left_quote}{wanted}{marks.right_quote}."
+        )

@@ -1,0 +1,158 @@
+"""The download screen's controller: starts a run of the engine for a camera, hands its events
+to the screen in coalesced batches (at most :data:`MAX_FPS` redraws a second), refreshes the
+elapsed time, and carries out the download screen's keys (cancel, back, another)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import gevent
+import urwid
+
+from een_tui.api.devices import Device
+from een_tui.download.engine import DownloadEngine
+from een_tui.download.events import Event, RunFinished
+from een_tui.download.options import DownloadOptions
+from een_tui.ui import keymap
+from een_tui.ui.cameras_controller import CamerasController
+from een_tui.ui.download_screen import DownloadScreen
+from een_tui.ui.eventloop import GeventEventLoop
+
+log = logging.getLogger(__name__)
+
+MAX_FPS = 20
+TICK_S = 1.0  # elapsed-time refresh while a download runs
+
+
+class DownloadController:
+    """One download run at a time (a new one cancels the previous and waits for it to clean up).
+
+    ``engine`` and ``screen`` are the current run's; events of a replaced engine are dropped."""
+
+    def __init__(
+        self,
+        connection: Any,
+        options: Any,
+        *,
+        event_loop: GeventEventLoop,
+        spawn: Callable[..., gevent.Greenlet],
+        in_loop: Callable[..., None],
+        show: Callable[[urwid.Widget, str, str], None],
+        cameras: CamerasController,
+        colors: int,
+        no_color: bool,
+    ) -> None:
+        self.connection = connection
+        self.options = options
+        self.event_loop = event_loop
+        self._spawn = spawn
+        self._in_loop = in_loop
+        self._show = show
+        self.cameras = cameras
+        self.colors = colors
+        self.no_color = no_color
+        self.engine: DownloadEngine | None = None
+        self.screen: DownloadScreen | None = None
+        self.greenlet: gevent.Greenlet | None = None
+        self._pending_events: list[tuple[DownloadEngine, Event]] = []
+        self._flush_alarm: Any = None
+        self._last_flush = 0.0
+        self._tick_alarm: Any = None
+        self.keys = keymap.Dispatcher(
+            keymap.DOWNLOAD,
+            {"cancel": self.cancel, "back": self.back, "another": lambda: self.start(None)},
+        )
+
+    # ---- commands -----------------------------------------------------------------------------
+
+    def start(self, camera: Device | None) -> None:
+        """Download previews from ``camera`` (None = a random healthy one)."""
+        previous = self.greenlet
+        if self.engine is not None and previous is not None and not previous.dead:
+            self.engine.cancel()
+        opts = DownloadOptions(
+            count=self.options.count, workers=self.options.workers, out_dir=self.options.out_dir
+        )
+        screen = DownloadScreen(
+            opts.count, opts.workers, colors=self.colors, no_color=self.no_color
+        )
+        engine = DownloadEngine(self.connection.client, opts, on_event=None)
+        engine.on_event = lambda event: self._engine_event(engine, event)
+        self.engine, self.screen = engine, screen
+        self._pending_events.clear()
+        self._show(screen, keymap.DOWNLOAD, "Download")
+        candidates = list(self.cameras.screen.devices)
+
+        def work() -> None:
+            if previous is not None:
+                previous.join()  # the cancelled run removes its .part files first
+            try:
+                engine.run(camera=camera, candidates=candidates)
+            except Exception as exc:
+                log.exception("download failed")
+                self._in_loop(self._crashed, engine, exc)
+
+        self.greenlet = self._spawn(work)
+        self._schedule_tick()
+
+    def cancel(self) -> None:
+        """``c``: stop the running download (the saved images stay)."""
+        if self.engine is not None and self.screen is not None and self.screen.running:
+            self.engine.cancel()
+
+    def back(self) -> None:
+        """Esc: the camera list again (a running download is cancelled)."""
+        if self.screen is not None and self.screen.running and self.engine is not None:
+            self.engine.cancel()
+            self.cameras.screen.say("notice", "download cancelled")
+        self.cameras.show()
+
+    def shutdown(self, timeout: float) -> None:
+        """Cancel a running download and wait (up to ``timeout``) for its clean-up."""
+        if self.greenlet is not None and not self.greenlet.dead and self.engine is not None:
+            self.engine.cancel()
+            self.greenlet.join(timeout=timeout)
+
+    # ---- events -------------------------------------------------------------------------------
+
+    def _crashed(self, engine: DownloadEngine, exc: BaseException) -> None:
+        if engine is self.engine and self.screen is not None:
+            self.screen.note("error", f"download stopped: {exc}")
+
+    def _engine_event(self, engine: DownloadEngine, event: Event) -> None:
+        """Called by the engine in worker greenlets: queue, and schedule one coalesced flush."""
+        self._pending_events.append((engine, event))
+        if self._flush_alarm is None:
+            delay = max(0.0, self._last_flush + 1.0 / MAX_FPS - time.monotonic())
+            self._flush_alarm = self.event_loop.alarm(delay, self._flush_events)
+
+    def _flush_events(self) -> None:
+        """Loop greenlet: apply every queued event; urwid then redraws once."""
+        self._flush_alarm = None
+        self._last_flush = time.monotonic()
+        events, self._pending_events = self._pending_events, []
+        for engine, event in events:
+            if engine is self.engine and self.screen is not None:
+                self.screen.apply(event)
+                if isinstance(event, RunFinished):
+                    log.info(
+                        "download finished: %s, %d/%d",
+                        event.outcome.value,
+                        event.saved,
+                        event.requested,
+                    )
+
+    def _schedule_tick(self) -> None:
+        if self._tick_alarm is not None:
+            self.event_loop.remove_alarm(self._tick_alarm)
+
+        def tick() -> None:
+            self._tick_alarm = None
+            if self.screen is not None and self.screen.running:
+                self.screen.tick()
+                self._tick_alarm = self.event_loop.alarm(TICK_S, tick)
+
+        self._tick_alarm = self.event_loop.alarm(TICK_S, tick)
