@@ -10,6 +10,7 @@ import sys
 
 from een_tui import exitcodes
 from een_tui.commands.common import add_connection_options, add_download_options, report_error
+from een_tui.termenv import dumb_terminal
 
 # The embedded demo answers images about as slowly as a real camera behind EEN's cloud does
 # (the 2019 recording: 1-330 ms), so that the five workers can be watched at work.
@@ -26,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ESN_OR_NAME",
         help="download from this camera as soon as the list is loaded",
     )
+    group.add_argument(
+        "--ascii",
+        action="store_true",
+        help="ASCII symbols only (automatic when the terminal's encoding lacks the others)",
+    )
     group.add_argument("--demo-image-latency-ms", type=float, default=None, help=argparse.SUPPRESS)
     add_connection_options(parser)
 
@@ -36,6 +42,13 @@ def run(args: argparse.Namespace) -> int:
         print(
             "een-tui: the terminal UI needs a terminal; for scripts use "
             "'een-tui cameras' or 'een-tui download'",
+            file=sys.stderr,
+        )
+        return exitcodes.USAGE
+    if dumb_terminal():
+        print(
+            "een-tui: this terminal (TERM=dumb or unset) cannot show the full-screen UI; use "
+            "'een-tui cameras' to list the cameras and 'een-tui download' to download previews",
             file=sys.stderr,
         )
         return exitcodes.USAGE
@@ -53,7 +66,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         connection = AccountConnection(args, pool_size=args.workers)
     options = AppOptions(
-        count=args.count, workers=args.workers, out_dir=args.out, camera=args.camera
+        count=args.count,
+        workers=args.workers,
+        out_dir=args.out,
+        camera=args.camera,
+        ascii=args.ascii,
     )
     try:
         return App(connection, options).run()
