@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import sys
 import time
 
 import gevent
@@ -15,6 +16,7 @@ from een_tui.api import errors
 from een_tui.download.events import WorkerState, WorkerUpdate
 from een_tui.ui.app import MAX_FPS, App, AppOptions, LogStream, login_error_text
 from een_tui.ui.download_screen import DownloadScreen
+from een_tui.ui.log_capture import stderr_to_log
 
 
 class NoConnection:
@@ -138,3 +140,17 @@ def test_footer_follows_the_screen_and_its_state():
         app.event_loop.close()
         os.close(master)
         os.close(slave)
+
+
+def test_stderr_goes_to_the_log_while_the_ui_runs(caplog):
+    hub = gevent.get_hub()
+    before = (sys.stderr, hub.exception_stream)
+    with caplog.at_level(logging.ERROR, logger="een_tui.greenlet"), stderr_to_log():
+        print("warning from a library", file=sys.stderr)
+        gevent.spawn(lambda: 1 / 0).join()  # gevent prints the traceback to the hub's stream
+        sys.stderr.write("no newline yet")
+    assert (sys.stderr, hub.exception_stream) == before
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0] == "warning from a library"
+    assert any("ZeroDivisionError" in m for m in messages)
+    assert messages[-1] == "no newline yet"  # flushed on the way out

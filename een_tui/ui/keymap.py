@@ -107,6 +107,8 @@ KEY_BINDINGS: tuple[KeyBinding, ...] = (
 
 _BY_CONTEXT: dict[tuple[str, str], str] = {}
 for _binding in KEY_BINDINGS:
+    if _binding.context not in CONTEXT_TITLES:
+        raise ValueError(f"key binding {_binding.command!r}: unknown context {_binding.context!r}")
     if _binding.terminal:
         continue
     for _key in _binding.keys:
