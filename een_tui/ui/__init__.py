@@ -1,2 +1,3 @@
-"""The terminal UI: urwid on a gevent event loop (:mod:`.eventloop`), the app controller
-(:mod:`.app`), one module per screen or widget, the palette and the key table."""
+"""The terminal UI: urwid on a gevent event loop (:mod:`.eventloop`), the app (:mod:`.app`) with
+one controller per job (:mod:`.cameras_controller`, :mod:`.download_controller`), one module per
+screen or widget, the palette, the glyph sets (:mod:`.glyphs`), the key table (:mod:`.keymap`)."""

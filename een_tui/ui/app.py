@@ -99,7 +99,8 @@ class App:
         self.exit_code = exitcodes.OK
         self.event_loop = GeventEventLoop()
         self.no_color = no_color_requested()
-        glyphs.select(glyphs.choose(ascii_only=options.ascii))
+        # the symbols urwid can encode for this terminal (a Latin-1 locale: ASCII ones)
+        glyphs.select(glyphs.choose(ascii_only=options.ascii, encoding=urwid.detected_encoding))
         self.screen = screen or urwid.display.raw.Screen()
         if isinstance(self.screen, urwid.display.raw.Screen):
             self.screen.set_input_timeouts(complete_wait=ESC_WAIT_S)
