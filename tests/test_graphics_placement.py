@@ -6,10 +6,10 @@ import re
 
 import pytest
 from PIL import Image
+from test_graphics_sixel import decode_sixel, quadrants
 
 from een_tui.ui.graphics import CellSize, Graphics, GraphicsError, ImagePlacer, fit
 from een_tui.ui.graphics import placement as placement_module
-from test_graphics_sixel import decode_sixel, quadrants
 
 CELL = CellSize(8, 16)
 
@@ -71,7 +71,7 @@ def test_cache_per_file_and_size(tmp_path, monkeypatch):
 
 def test_kitty_placement_pads_to_whole_cells_and_erases_by_id():
     placer = ImagePlacer(Graphics("kitty", CELL))
-    row, col, body = frame(placer.place(quadrants(100, 50), (0, 0, 10, 4)))
+    _, _, body = frame(placer.place(quadrants(100, 50), (0, 0, 10, 4)))
     codes = re.findall(rb"\x1b_G[^\x1b]*\x1b\\", body)
     assert b"".join(codes) == body
     controls = [dict(p.split("=") for p in c[3:].split(b";")[0].decode().split(",")) for c in codes]
@@ -90,7 +90,7 @@ def test_kitty_placement_pads_to_whole_cells_and_erases_by_id():
 
 def test_passthrough_wraps_the_image_not_the_cursor_moves():
     placer = ImagePlacer(Graphics("iterm", CELL, passthrough=True))
-    row, col, body = frame(placer.place(quadrants(16, 16), (1, 1, 2, 1)))
+    _, _, body = frame(placer.place(quadrants(16, 16), (1, 1, 2, 1)))
     assert body.startswith(b"\x1bPtmux;\x1b\x1b]1337;File=") and body.endswith(b"\x07\x1b\\")
     kitty = ImagePlacer(Graphics("kitty", CELL, passthrough=True))
     kitty.place(quadrants(16, 16), (1, 1, 2, 1))
@@ -107,9 +107,9 @@ def test_urwid_protocols_write_nothing(protocol, tmp_path):
 
 def test_unreadable_image_is_a_clear_error(tmp_path):
     placer = ImagePlacer(Graphics("sixel", CELL))
-    with pytest.raises(GraphicsError, match="missing.jpg"):
+    with pytest.raises(GraphicsError, match=r"missing\.jpg"):
         placer.place(tmp_path / "missing.jpg", (0, 0, 4, 4))
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"<html>not an image</html>")
-    with pytest.raises(GraphicsError, match="cannot read image .*bad.jpg"):
+    with pytest.raises(GraphicsError, match=r"cannot read image .*bad\.jpg"):
         placer.place(bad, (0, 0, 4, 4))
