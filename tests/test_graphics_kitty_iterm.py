@@ -31,6 +31,7 @@ def test_kitty_chunks_decode_to_the_same_pixels():
     parsed = [parse_apc(code) for code in codes]
     first = parsed[0][0]
     assert first["a"] == "T" and first["f"] == "100" and first["i"] == "4242"
+    assert first["p"] == "1"  # one placement per image: showing it again replaces it
     assert first["c"] == "12" and first["r"] == "5" and first["q"] == "2"
     for control, payload in parsed[:-1]:
         assert control["m"] == "1"

@@ -113,3 +113,12 @@ def test_unreadable_image_is_a_clear_error(tmp_path):
     bad.write_bytes(b"<html>not an image</html>")
     with pytest.raises(GraphicsError, match=r"cannot read image .*bad\.jpg"):
         placer.place(bad, (0, 0, 4, 4))
+
+
+def test_bad_rectangle_is_refused_for_a_cached_image_too(tmp_path):
+    path = tmp_path / "q.png"
+    quadrants(10, 10).save(path)
+    placer = ImagePlacer(Graphics("sixel", CELL))
+    placer.place(path, (0, 0, 4, 4))
+    with pytest.raises(GraphicsError, match="rectangle"):
+        placer.place(path, (-3, 0, 4, 4))

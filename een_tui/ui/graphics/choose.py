@@ -4,6 +4,7 @@ answers, helped by the environment (iTerm2/WezTerm, tmux)."""
 from __future__ import annotations
 
 import os
+import termios
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -89,7 +90,10 @@ def detect_graphics(
         return Graphics(choice, note="no terminal to ask: assuming a 10x20 pixel cell")
     assert fd is not None
     tmux = in_tmux(env)
-    answers = query_terminal(fd, timeout)
+    try:
+        answers = query_terminal(fd, timeout)
+    except (OSError, termios.error):  # a tty that went away, or one that refuses raw mode
+        answers = Answers()
     protocol = choice if choice != "auto" else _auto(answers, env, tmux)
     cell = answers.cell or DEFAULT_CELL
     note = "" if answers.cell else "cell size unknown: assuming 10x20 pixels"

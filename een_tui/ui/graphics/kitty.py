@@ -40,7 +40,8 @@ def encode_kitty(image: Image.Image, cols: int, rows: int, image_id: int) -> lis
         raise ValueError(f"an image needs at least one cell, not {cols}x{rows}")
     data = base64.standard_b64encode(png_bytes(image))
     chunks = [data[i : i + CHUNK] for i in range(0, len(data), CHUNK)] or [b""]
-    first = f"a=T,f=100,t=d,i={image_id},c={cols},r={rows},C=1,q=2"
+    # p=1: one placement per image, so showing it again replaces the old one instead of adding.
+    first = f"a=T,f=100,t=d,i={image_id},p=1,c={cols},r={rows},C=1,q=2"
     codes = []
     for index, chunk in enumerate(chunks):
         more = "m=1" if index < len(chunks) - 1 else "m=0"

@@ -135,6 +135,7 @@ class ImagePlacer:
         blocks/none. Raises GraphicsError for an unreadable image or a bad rectangle."""
         if not self.pixels:
             return b""
+        fit((1, 1), rect, self.cell)  # a bad rectangle is refused even when the image is cached
         cache_key = _source_key(source, key)
         entry_key = (cache_key, rect[2], rect[3])
         entry = self._cache.get(entry_key) if cache_key is not None else None
