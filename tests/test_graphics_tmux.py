@@ -59,6 +59,16 @@ def test_real_tmux_says_whether_it_passes_through(tmux_env, value, expected):
     assert passthrough_allowed(tmux_env, timeout=5) is expected
 
 
+def test_a_pane_setting_overrides_the_global_one(tmux_env):
+    pane = subprocess.run(["tmux", "display", "-p", "#{pane_id}"], env=tmux_env, timeout=10,
+                          check=True, capture_output=True, text=True).stdout.strip()
+    for command in (["set", "-g", "allow-passthrough", "on"],
+                    ["set", "-p", "-t", pane, "allow-passthrough", "off"]):
+        subprocess.run(["tmux", *command], env=tmux_env, timeout=10, check=True)
+    assert passthrough_allowed(tmux_env, timeout=5) is True  # no TMUX_PANE: the global value
+    assert passthrough_allowed({**tmux_env, "TMUX_PANE": pane}, timeout=5) is False
+
+
 def test_no_tmux_server_is_unknown(tmp_path):
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed (Debian package tmux)")

@@ -1,5 +1,14 @@
 """Real pixels in terminals that can show them: kitty graphics, iTerm2 inline images and Sixel,
-encoded over Pillow; detection by asking the terminal; ``blocks``/``none`` mean urwid draws."""
+encoded over Pillow; detection by asking the terminal; ``blocks``/``none`` mean urwid draws.
+
+Pillow only: ``term-image`` pins ``urwid<3`` and ``pillow<12`` and has stalled, ``chafa.py``
+needs the libchafa C library; kitty and iTerm2 are PNG + base64, Sixel is Pillow's palette
+quantisation plus a short encoder.
+
+Use: ``graphics = detect_graphics(option, os.environ, tty_fd)`` before urwid starts, then
+``placer = ImagePlacer(graphics)``; after each redraw write ``placer.place(image, rect)``, and
+``placer.erase()`` (plus a full redraw when ``placer.erase_needs_redraw``) before the screen
+changes."""
 
 from .choose import (
     CHOICES,

@@ -3,6 +3,7 @@ tmux whether it allows that (``set -g allow-passthrough on``)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping
 
@@ -20,14 +21,10 @@ def wrap_tmux(sequence: bytes) -> bytes:
     return ESC + b"Ptmux;" + sequence.replace(ESC, ESC + ESC) + ESC + b"\\"
 
 
-def passthrough_allowed(
-    env: Mapping[str, str] | None = None, timeout: float = 0.5
-) -> bool | None:
-    """True/False from ``tmux show -gv allow-passthrough``; None when tmux cannot be asked
-    (not installed, no server, too slow). ``on`` and ``all`` both allow it."""
+def _ask(args: list[str], env: Mapping[str, str] | None, timeout: float) -> str | None:
     try:
         done = subprocess.run(
-            ["tmux", "show", "-gv", "allow-passthrough"],
+            ["tmux", *args],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -36,6 +33,19 @@ def passthrough_allowed(
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    if done.returncode != 0:
-        return None
-    return done.stdout.strip() in ("on", "all")
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def passthrough_allowed(
+    env: Mapping[str, str] | None = None, timeout: float = 0.5
+) -> bool | None:
+    """Whether tmux passes escape sequences through for this pane: its effective
+    ``allow-passthrough`` (``show -Apv -t $TMUX_PANE``), else the global one (``show -gv``).
+    ``on`` and ``all`` allow it; None when tmux cannot be asked (not there, no server, slow)."""
+    pane = (env if env is not None else os.environ).get("TMUX_PANE", "")
+    value = None
+    if pane:
+        value = _ask(["show", "-Apv", "-t", pane, "allow-passthrough"], env, timeout)
+    if value is None:
+        value = _ask(["show", "-gv", "allow-passthrough"], env, timeout)
+    return None if value is None else value in ("on", "all")
