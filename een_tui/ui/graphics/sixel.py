@@ -30,11 +30,11 @@ def quantize(image: Image.Image, colors: int = MAX_COLORS, dither: bool = False)
     if not 1 <= colors <= MAX_COLORS:
         raise ValueError(f"sixel colours must be 1..{MAX_COLORS}, not {colors}")
     rgb = image.convert("RGB")
-    return rgb.quantize(
-        colors=colors,
-        method=Image.Quantize.MEDIANCUT,
-        dither=Image.Dither.FLOYDSTEINBERG if dither else Image.Dither.NONE,
-    )
+    palette = rgb.quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    if not dither:
+        return palette
+    # Pillow dithers only when mapping onto a given palette
+    return rgb.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
 
 
 @functools.cache
