@@ -26,7 +26,7 @@ from een_tui.media.frames import (
     load_frame,
     order_frames,
 )
-from een_tui.media.text import draw_band, time_label
+from een_tui.media.text import draw_band, time_labels
 
 BACKGROUND = (32, 32, 32)
 DEFAULT_COLUMNS = 5
@@ -131,5 +131,5 @@ def _first_readable(frames: list[Frame], skipped: Counter[str]
 def _paste(sheet: Image.Image, index: int, cols: int, cell: tuple[int, int],
            thumb: Image.Image, frame: Frame, camera: CameraInfo) -> None:
     """Label ``thumb`` with its time and put it in cell ``index``."""
-    draw_band(thumb, time_label(frame.time, camera), size=label_size(cell[1]))
+    draw_band(thumb, time_labels(frame.time, camera), size=label_size(cell[1]))
     sheet.paste(thumb, ((index % cols) * cell[0], (index // cols) * cell[1]))

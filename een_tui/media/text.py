@@ -22,26 +22,49 @@ def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default()
 
 
-def time_label(moment: datetime, camera: CameraInfo) -> str:
-    """``2026-12-01 09:00:05 CET``: the frame time in the camera's zone."""
+MIN_TEXT = 8
+
+
+def time_label(moment: datetime, camera: CameraInfo, *, with_date: bool = True) -> str:
+    """``2026-12-01 09:00:05 CET`` (or ``09:00:05 CET``): the frame time in the camera's zone."""
     local = camera.local(moment)
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
+    shown = f"{local:%Y-%m-%d %H:%M:%S}" if with_date else f"{local:%H:%M:%S}"
+    return f"{shown} {local.tzname() or ''}".rstrip()
 
 
-def stamp_text(moment: datetime, camera: CameraInfo) -> str:
-    """The timelapse stamp: camera name (when known) and frame time."""
-    label = time_label(moment, camera)
-    return f"{camera.name}  {label}" if camera.name else label
+def time_labels(moment: datetime, camera: CameraInfo) -> list[str]:
+    """A sheet cell's label, longest first: with the date, then without."""
+    return [time_label(moment, camera), time_label(moment, camera, with_date=False)]
 
 
-def draw_band(image: Image.Image, text: str, *, size: int) -> None:
-    """Draw ``text`` in white on a black band across the bottom of ``image`` (in place)."""
+def stamp_texts(moment: datetime, camera: CameraInfo) -> list[str]:
+    """The timelapse stamp, longest first: camera name (when known) and frame time, then
+    shorter forms for narrow frames."""
+    labels = time_labels(moment, camera)
+    if not camera.name:
+        return labels
+    return [f"{camera.name}  {label}" for label in labels] + labels[-1:]
+
+
+def draw_band(image: Image.Image, texts: list[str], *, size: int) -> None:
+    """Draw the first of ``texts`` that fits (shrinking the text down to 8 px, then trying the
+    next, shorter one) in white on a black band across the bottom of ``image``, in place."""
     draw = ImageDraw.Draw(image)
-    face = font(size)
     pad = max(2, size // 4)
+    text, face = _fitting(draw, texts, size, image.width - 2 * pad)
     band_top = image.height - size - 2 * pad
     draw.rectangle((0, band_top, image.width, image.height), fill=BAND)
     draw.text((pad, band_top + pad), text, fill=TEXT, font=face)
+
+
+def _fitting(draw: ImageDraw.ImageDraw, texts: list[str], size: int,
+             room: int) -> tuple[str, ImageFont.ImageFont | ImageFont.FreeTypeFont]:
+    for text in texts:
+        for px in range(size, MIN_TEXT - 1, -1):
+            face = font(px)
+            if draw.textlength(text, font=face) <= room:
+                return text, face
+    return texts[-1], font(MIN_TEXT)  # clipped at the right edge
 
 
 def stamp_size(height: int) -> int:

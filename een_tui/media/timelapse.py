@@ -25,7 +25,7 @@ from een_tui.media.frames import (
     load_frame,
     order_frames,
 )
-from een_tui.media.text import draw_band, stamp_size, stamp_text
+from een_tui.media.text import draw_band, stamp_size, stamp_texts
 
 MIN_FPS = 0.1
 MAX_FPS = 60.0
@@ -125,7 +125,7 @@ def _render(frames: list[Frame], suffix: str, camera: CameraInfo | None,
                 if image.size != size:
                     image = image.resize(size, Image.Resampling.BILINEAR)
             if camera is not None:
-                draw_band(image, stamp_text(frame.time, camera), size=stamp_size(size[1]))
+                draw_band(image, stamp_texts(frame.time, camera), size=stamp_size(size[1]))
             yield image
         if progress is not None:
             progress(done, len(frames))
