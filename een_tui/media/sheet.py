@@ -33,6 +33,7 @@ DEFAULT_COLUMNS = 5
 DEFAULT_WIDTH = 1600
 MIN_CELL_WIDTH = 32
 MAX_SIDE = 65500  # JPEG holds at most 65535 pixels on a side
+MAX_PIXELS = 100_000_000  # 300 MB of RGB while the sheet is built
 SUFFIXES = (".jpg", ".jpeg")
 QUALITY = 85
 
@@ -91,9 +92,9 @@ def make_sheet(
                         f"{MIN_CELL_WIDTH * cols} or fewer --columns")
     cell_h = max(1, round(cell_w * image.height / image.width))
     rows = math.ceil(total / cols)
-    if rows * cell_h > MAX_SIDE or cell_w * cols > MAX_SIDE:
-        raise TooLarge(f"{total} frames make a sheet over {MAX_SIDE} px: "
-                       "use more --columns or a smaller --width")
+    if rows * cell_h > MAX_SIDE or rows * cell_h * cell_w * cols > MAX_PIXELS:
+        raise TooLarge(f"{total} frames make a sheet of {cell_w * cols}x{rows * cell_h} px, "
+                       f"too large: use more --columns or a smaller --width")
     if camera is None:
         camera = read_camera_info(first.path.parent)
     sheet = Image.new("RGB", (cell_w * cols, cell_h * rows), BACKGROUND)
