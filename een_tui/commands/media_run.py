@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from een_tui import exitcodes
 from een_tui.commands.common import report_error
 from een_tui.logsetup import setup_logging
 from een_tui.media.errors import MediaError
@@ -43,4 +44,4 @@ def run_media(make: Callable[[], object]) -> int:
     except (Exception, KeyboardInterrupt) as exc:
         return report_error(exc)
     print(f"een-tui: {result.summary()}", file=sys.stderr)  # type: ignore[attr-defined]
-    return 0
+    return exitcodes.OK

@@ -27,8 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sheet", allow_abbrev=False,
         help="put downloaded frames in one JPEG grid, labelled with their times",
-        description="Put the frames a download wrote (FOLDER is out/<ESN>) in one JPEG: a grid "
-                    "in time order, left to right then top to bottom, each cell labelled with "
+        description="Put the frames a download wrote (FOLDER is out/<ESN>) in one JPEG: a grid\n"
+                    "in time order, left to right then top to bottom, each cell labelled with\n"
                     "its time (in the camera's time zone when camera.json gives one, else UTC).",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folder", metavar="FOLDER", type=Path, help="a camera folder, e.g. out/100a2b3c")

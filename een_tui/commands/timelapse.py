@@ -25,11 +25,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "timelapse", allow_abbrev=False,
         help="assemble downloaded frames into a GIF, WebP or MP4",
-        description="Assemble the frames a download wrote (FOLDER is out/<ESN>, the files "
-                    "<timestamp>.jpg) in time order into an animated GIF or WebP, or an MP4 "
-                    "(needs PyAV: pip install 'een-tui[video]'). Frames are scaled to the "
-                    "first frame's size; .part files and files that are not JPEGs are skipped "
-                    "and counted. GIF stores delays in hundredths of a second (at most 50 fps).",
+        description="Assemble the frames a download wrote (FOLDER is out/<ESN>, the files\n"
+                    "<timestamp>.jpg) in time order into an animated GIF or WebP, or an MP4\n"
+                    "(needs PyAV: pip install 'een-tui[video]'). Frames are scaled to the first\n"
+                    "frame's size; .part files and files that are not JPEGs are skipped and\n"
+                    "counted. GIF stores delays in hundredths of a second (at most 50 fps).",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folder", metavar="FOLDER", type=Path, help="a camera folder, e.g. out/100a2b3c")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,

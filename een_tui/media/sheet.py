@@ -52,7 +52,8 @@ class SheetResult:
     def summary(self) -> str:
         """``wrote sheet.jpg: 12 frames, 5 x 3 cells of 320x180``."""
         width, height = self.cell_size
-        text = (f"wrote {self.output}: {self.cells} frames, {self.columns} x {self.rows} cells "
+        noun = "frame" if self.cells == 1 else "frames"
+        text = (f"wrote {self.output}: {self.cells} {noun}, {self.columns} x {self.rows} cells "
                 f"of {width}x{height}")
         skipped = describe_skipped(self.skipped)
         return f"{text} (skipped {skipped})" if skipped else text

@@ -45,7 +45,8 @@ class TimelapseResult:
 
     def summary(self) -> str:
         """``wrote out.gif: 20 frames at 10 fps (skipped 1 unreadable)``."""
-        text = f"wrote {self.output}: {self.frames} frames at {self.fps:g} fps"
+        noun = "frame" if self.frames == 1 else "frames"
+        text = f"wrote {self.output}: {self.frames} {noun} at {self.fps:.3g} fps"
         skipped = describe_skipped(self.skipped)
         return f"{text} (skipped {skipped})" if skipped else text
 
