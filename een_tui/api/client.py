@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,6 @@ from typing import Any
 
 import gevent.lock
 import requests
-import tenacity
 
 from een_tui import __version__
 from een_tui.api import errors
@@ -30,11 +28,13 @@ from een_tui.api.responses import (
     login_error,
     server_message,
 )
+from een_tui.api.retry_policy import RetryPolicy, Verdict, classify
+from een_tui.api.secrets import register_secret
 from een_tui.api.session_cache import CachedSession, SessionCache
 from een_tui.api.settings import ConnectionSettings, branded_api_url
 from een_tui.api.timestamps import is_een_timestamp, is_esn
 from een_tui.api.transport import EenHttpSession, host_of, session_cookie
-from een_tui.logsetup import register_secret
+from een_tui.api.transport_errors import guarded_chunks, transport_errors
 
 __all__ = [
     "AuthChallenge",
@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SESSION_LIFETIME_S = 4 * 3600.0  # observed Max-Age 14399
 CHUNK_SIZE = 16 * 1024
-RETRY_AFTER_MARGIN_S = 0.05
 # After a re-login, a 401 within this many seconds is usually spurious (the 2019 recording shows
 # 401s right after authorize on a valid session): ``isauth`` decides. A valid session is simply
 # used again; a dead one allows another login, but at most QUICK_RELOGINS_MAX in a row (repeated
@@ -116,6 +115,8 @@ class EenClient:
         self._relogin_failure: errors.EenError | None = None
         self._last_relogin: float | None = None  # time.monotonic() of the last re-login
         self._quick_relogins = 0  # re-logins in a row, each soon after the previous one
+        self.retry_policy = RetryPolicy.for_json(
+            settings.retry_attempts, settings.retry_wait_max, settings.retry_after_max)
         register_secret(settings.api_key)
         self._http = self._new_http_session()
 
@@ -180,26 +181,18 @@ class EenClient:
             headers["Cookie"] = f"auth_key={self._auth_key}"
         if accept:
             headers["Accept"] = accept
-        try:
+        with transport_errors(url, timeout=self.settings.timeout):
             return self._http.request(
                 method, url, params=params, json=body, headers=headers, stream=stream,
                 timeout=(self.settings.timeout, self.settings.timeout), allow_redirects=True,
             )
-        except requests.Timeout as exc:
-            raise errors.NetworkError(
-                f"no answer from {_host(url)} within {self.settings.timeout:g} s") from exc
-        except requests.TooManyRedirects as exc:
-            raise errors.ProtocolError(f"{_host(url)} redirects in a loop") from exc
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            raise errors.NetworkError(f"cannot reach {_host(url)}: {_reason(exc)}") from exc
-        except requests.RequestException as exc:
-            raise errors.NetworkError(f"request to {_host(url)} failed: {_reason(exc)}") from exc
 
     @staticmethod
     def _error_details(response: requests.Response) -> str | None:
         try:
-            body = response.content[:65536]
-        except requests.RequestException:
+            with transport_errors(response.url or "", body="error answer"):
+                body = response.content[:65536]
+        except errors.EenError:
             body = b""
         finally:
             response.close()
@@ -208,9 +201,9 @@ class EenClient:
     @staticmethod
     def _json(response: requests.Response, what: str) -> Any:
         try:
-            return json.loads(response.content.decode("utf-8"))
-        except requests.RequestException as exc:
-            raise errors.NetworkError(f"the {what} answer was cut off: {_reason(exc)}") from exc
+            with transport_errors(response.url or "", body=f"{what} answer"):
+                content = response.content
+            return json.loads(content.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise errors.ProtocolError(
                 f"the {what} answer is not valid JSON (HTTP {response.status_code})") from exc
@@ -449,7 +442,9 @@ class EenClient:
         generation = self._generation
         try:
             return send()
-        except errors.SessionExpired:
+        except errors.EenError as exc:
+            if classify(exc) is not Verdict.RELOGIN:
+                raise
             self._relogin(generation)
         return send()
 
@@ -470,24 +465,7 @@ class EenClient:
             response = self._with_relogin(lambda: self._checked("GET", path, params=params))
             return self._json(response, what)
 
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(max(1, self.settings.retry_attempts)),
-            wait=self._retry_wait,
-            retry=tenacity.retry_if_exception_type(
-                (errors.RateLimited, errors.ServerError, errors.NetworkError)),
-            before_sleep=lambda state: log.warning(
-                "%s: %s; retry %d", what, state.outcome.exception(), state.attempt_number),
-            reraise=True,
-        )
-        return retrying(attempt)
-
-    def _retry_wait(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
-            # a hair more than asked: our clock and the server's are not the same clock
-            return min(exc.retry_after + RETRY_AFTER_MARGIN_S, self.settings.retry_after_max)
-        backoff = 0.1 * 2 ** (state.attempt_number - 1) + random.uniform(0, 0.1)
-        return min(backoff, self.settings.retry_wait_max)
+        return self.retry_policy.retrying(what=what)(attempt)
 
     # ------------------------------------------------------------------ data
 
@@ -534,35 +512,13 @@ class EenClient:
             if not (headers.content_type or "").lower().startswith("image/"):
                 raise errors.ProtocolError(
                     f"the image answer is {headers.content_type or 'untyped'}, not an image")
-            yield headers, _chunks(response)
+            yield headers, guarded_chunks(response.iter_content(chunk_size=CHUNK_SIZE),
+                                          response.url or "", body="image download")
         finally:
             response.close()
-
-
-def _chunks(response: requests.Response) -> Iterator[bytes]:
-    """The body in chunks; a cut-off transfer becomes :class:`NetworkError`."""
-    try:
-        yield from response.iter_content(chunk_size=CHUNK_SIZE)
-    except requests.Timeout as exc:
-        raise errors.NetworkError("the image download stalled (read timeout)") from exc
-    except (requests.RequestException, OSError) as exc:
-        raise errors.NetworkError(f"the image download was cut off: {_reason(exc)}") from exc
 
 
 def _check_esn(esn: object) -> None:
     if not is_esn(esn):
         raise errors.RequestRejected(f"{esn!r} is not a camera ESN (8 hex characters)")
 
-
-def _host(url: str) -> str:
-    return requests.utils.urlparse(url).netloc or url
-
-
-def _reason(exc: BaseException) -> str:
-    """A short cause without URLs or query strings."""
-    text = str(exc.__context__ or exc) if isinstance(exc, requests.RequestException) else str(exc)
-    for marker in ("Caused by ", "Connection aborted.", "Failed to establish a new connection: "):
-        if marker in text:
-            text = text.split(marker, 1)[1]
-    text = text.strip(" ()'\",")
-    return " ".join(text.split())[:160] or exc.__class__.__name__
