@@ -70,3 +70,8 @@ class ProtocolError(EenError):
 
 class NetworkError(EenError):
     """Timeout, connection refused or reset, truncated transfer."""
+
+
+class PlanFailed(EenError):
+    """No usable preview timestamp could be planned for a camera (v1: neither listing nor
+    walking ``X-Ee-Prev`` gave one)."""
