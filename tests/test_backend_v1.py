@@ -136,9 +136,8 @@ def test_connected_with_environment_credentials(emulator, monkeypatch):
 
 def test_connected_without_credentials_is_missing_credentials(emulator):
     args = parse("--login-url", emulator.url, "--api-url", emulator.url)
-    with pytest.raises(errors.MissingCredentials):
-        with connected(args, prompt=False):
-            pass
+    with pytest.raises(errors.MissingCredentials), connected(args, prompt=False):
+        pass
 
 
 def test_ui_connection_login_flow_after_open(emulator):

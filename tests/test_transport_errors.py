@@ -66,9 +66,9 @@ def test_a_body_cut_short_is_a_network_error_not_a_requests_error(raw_server):
 
 @pytest.mark.parametrize("raw_server", [None], indirect=True)
 def test_no_answer_is_a_network_error_naming_the_host_and_timeout(raw_server):
-    with pytest.raises(errors.NetworkError) as caught:
-        with transport_errors(raw_server.url + "/x?token=t0k", timeout=0.2):
-            requests.get(raw_server.url + "/x?token=t0k", timeout=0.2)
+    url = raw_server.url + "/x?token=t0k"
+    with pytest.raises(errors.NetworkError) as caught, transport_errors(url, timeout=0.2):
+        requests.get(url, timeout=0.2)
     host = raw_server.url.removeprefix("http://")
     assert str(caught.value) == f"no answer from {host} within 0.2 s"
 
@@ -79,14 +79,13 @@ def test_a_refused_connection_is_a_network_error():
     port = sock.getsockname()[1]
     sock.close()  # nothing listens there now
     url = f"http://127.0.0.1:{port}/g/device/list"
-    with pytest.raises(errors.NetworkError, match=f"cannot reach 127.0.0.1:{port}"):
-        with transport_errors(url, timeout=5):
-            requests.get(url, timeout=5)
+    refused = pytest.raises(errors.NetworkError, match=f"cannot reach 127.0.0.1:{port}")
+    with refused, transport_errors(url, timeout=5):
+        requests.get(url, timeout=5)
 
 
 def test_een_errors_pass_through_untouched():
     original = errors.RateLimited("429", retry_after=1.0)
-    with pytest.raises(errors.RateLimited) as caught:
-        with transport_errors("http://127.0.0.1:9"):
-            raise original
+    with pytest.raises(errors.RateLimited) as caught, transport_errors("http://127.0.0.1:9"):
+        raise original
     assert caught.value is original
