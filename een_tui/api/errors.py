@@ -41,7 +41,9 @@ class TwoFactorFailed(AuthError):
 
 
 class SessionExpired(AuthError):
-    """401 ``session expired`` that a single re-login could not cure."""
+    """401 on an API call: the session is not (or no longer) valid. Raised for every such 401;
+    the client then logs in again once, shared by every caller (the retry policy classifies
+    it as re-login), and raises it again, with a message saying so, when that cannot cure it."""
 
 
 class RateLimited(EenError):
