@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from een_tui import config
 from een_tui.api import errors
-from een_tui.api.backend import LoginFlow, LoginStep, StepKind
+from een_tui.api.backend import AskCode, LoginFlow, drive_login
 from een_tui.api.client import EenClient
 from een_tui.api.credentials import Credentials, CredentialSource
 from een_tui.api.session_cache import SessionCache
@@ -26,9 +26,6 @@ from een_tui.api.v1_backend import V1Backend
 from een_tui.download.options import DEFAULT_WORKERS
 
 log = logging.getLogger(__name__)
-
-AskCode = Callable[[str, str], str]
-"""``ask(method, destination)`` -> the code a person read (the terminal prompt)."""
 
 
 def connection_flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -52,27 +49,8 @@ def session_cache_for(args: argparse.Namespace, values: dict[str, Any]) -> Sessi
     return SessionCache(config.session_cache_dir())
 
 
-def login_on_terminal(flow: LoginFlow, credentials: Credentials,
-                      ask_code: AskCode | None) -> None:
-    """Drive ``flow`` to the end for a terminal: the first delivery method EEN offers, the code
-    from ``ask_code``; without ``ask_code`` a needed code is :class:`TwoFactorRequired`."""
-    step = flow.begin(credentials)
-    if step.kind is StepKind.CHOOSE_METHOD:
-        if ask_code is None:
-            raise errors.TwoFactorRequired(
-                "the account needs a two-factor code; log in on a terminal to enter it")
-        method = next(iter(step.choices))
-        step = flow.send_code(method)
-    if step.kind is StepKind.ENTER_CODE:
-        assert ask_code is not None
-        method = step.method or ""
-        step = flow.finish(ask_code(method, step.choices.get(method, "")))
-    _check_done(step)
-
-
-def _check_done(step: LoginStep) -> None:
-    if not step.done:
-        raise errors.AuthError(f"the login did not finish ({step.kind.value})")
+login_on_terminal = drive_login
+"""Drive a :class:`LoginFlow` for a terminal (:func:`een_tui.api.backend.drive_login`)."""
 
 
 class Connection:

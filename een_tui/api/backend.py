@@ -18,12 +18,16 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from een_tui.api import errors
 from een_tui.api.credentials import Credentials
 from een_tui.api.model import CameraList, PreviewFrame
 from een_tui.api.responses import ImageHeaders
 from een_tui.api.retry_policy import RetryPolicy
 
-__all__ = ["Backend", "LoginFlow", "LoginStep", "PreviewPlan", "StepKind"]
+__all__ = ["Backend", "LoginFlow", "LoginStep", "PreviewPlan", "StepKind", "drive_login"]
+
+AskCode = Callable[[str, str], str]
+"""``ask(method, destination)`` -> the code a person read."""
 
 Retry = Callable[..., Any]
 """``call(step, *args)``: runs one planning request, possibly with retries."""
@@ -73,6 +77,28 @@ class LoginFlow(Protocol):
     def finish(self, answer: str | None = None) -> LoginStep:
         """Complete with the code (v1 two-factor) or the pasted redirect address / code (v3)."""
         ...
+
+
+def drive_login(flow: LoginFlow, credentials: Credentials, ask_code: AskCode | None, *,
+                method: str | None = None) -> None:
+    """Drive ``flow`` to the end without a screen: the first delivery method offered (or
+    ``method``), the code from ``ask_code`` (a terminal prompt); without ``ask_code`` a needed
+    code is :class:`TwoFactorRequired`."""
+    step = flow.begin(credentials)
+    if step.kind is StepKind.CHOOSE_METHOD:
+        methods = [m for m in step.choices if method is None or m == method]
+        if not methods:
+            raise errors.TwoFactorRequired(
+                "the account needs a two-factor code but EEN has no usable sms or email for it")
+        if ask_code is None:
+            raise errors.TwoFactorRequired(
+                "the account needs a two-factor code; log in on a terminal to enter it")
+        step = flow.send_code(methods[0])
+    if step.kind is StepKind.ENTER_CODE and ask_code is not None:
+        sent_by = step.method or ""
+        step = flow.finish(ask_code(sent_by, step.choices.get(sent_by, "")))
+    if not step.done:
+        raise errors.AuthError(f"the login did not finish ({step.kind.value})")
 
 
 @dataclass(frozen=True)
