@@ -13,7 +13,7 @@ import gevent
 import pytest
 from PIL import Image
 
-from een_tui.api import client as client_module
+from een_tui.api import v1_data as client_module  # where open_image reads the headers
 from een_tui.api.client import ConnectionSettings, EenClient
 from een_tui.api.devices import Device
 from een_tui.api.errors import ServerError

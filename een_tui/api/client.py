@@ -1,4 +1,5 @@
-"""The EEN v1 client: login, session, devices, images. No UI, no printing (logging only).
+"""The EEN v1 client: login, session, re-login, JSON calls with retries; its data calls
+(devices, images) are in :mod:`een_tui.api.v1_data`. No UI, no printing (logging only).
 
 One :class:`EenClient` is one EEN session over one keep-alive ``requests.Session`` whose
 connection pool is sized to the number of concurrent workers. Safe to share between greenlets.
@@ -8,8 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import gevent.lock
@@ -19,22 +19,22 @@ from een_tui.api import errors
 from een_tui.api.auth_challenge import TWO_FACTOR_METHODS, AuthChallenge
 from een_tui.api.backend import AskCode, drive_login
 from een_tui.api.credentials import Credentials
-from een_tui.api.devices import DeviceList, parse_device_list
+from een_tui.api.devices import DeviceList
 from een_tui.api.relogin_guard import QUICK_RELOGINS_MAX, RELOGIN_MIN_INTERVAL_S, ReloginGuard
 from een_tui.api.responses import (
     ImageHeaders,
     api_error,
-    image_headers,
     login_error,
 )
 from een_tui.api.retry_policy import RetryPolicy, Verdict, classify
 from een_tui.api.secrets import register_secret
 from een_tui.api.session_cache import CachedSession, SessionCache
 from een_tui.api.settings import ConnectionSettings, branded_api_url
-from een_tui.api.timestamps import is_een_timestamp, is_esn
 from een_tui.api.transport import host_of, session_cookie
-from een_tui.api.transport_errors import guarded_chunks, transport_errors
+from een_tui.api.transport_errors import transport_errors
+from een_tui.api.v1_data import V1DataCalls
 from een_tui.api.v1_http import error_details, new_http_session, read_json
+from een_tui.api.v1_login import V1LoginFlow
 
 __all__ = [
     "QUICK_RELOGINS_MAX",
@@ -50,12 +50,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_SESSION_LIFETIME_S = 4 * 3600.0  # observed Max-Age 14399
-CHUNK_SIZE = 16 * 1024
 
 CredentialsProvider = Callable[[], "Credentials | None"]
 
 
-class EenClient:
+class EenClient(V1DataCalls):
     """One EEN session over one keep-alive ``requests.Session``.
 
     ``relogin_credentials`` is asked for a user name and password when a 401 ``session
@@ -233,8 +232,6 @@ class EenClient:
               *, two_factor_method: str | None = None) -> dict:
         """authenticate -> (two-factor: send the code, ``ask_code(method, destination)``) ->
         authorize, through :class:`~een_tui.api.v1_login.V1LoginFlow`. Returns the user."""
-        from een_tui.api.v1_login import V1LoginFlow  # the flow drives this client
-
         drive_login(V1LoginFlow(self), Credentials(username, password), ask_code,
                     method=two_factor_method)
         return self.user or {}
@@ -382,59 +379,3 @@ class EenClient:
             return self._json(response, what)
 
         return self.retry_policy.retrying(what=what)(attempt)
-
-    # ------------------------------------------------------------------ data
-
-    def list_devices(self) -> DeviceList:
-        """Every device of the account (``/g/device/list``), bad rows skipped and counted."""
-        body = self._json_call("/g/device/list", None, "device list")
-        devices = parse_device_list(body)
-        log.info("device list: %d devices, %d rows skipped", len(devices.devices), devices.skipped)
-        return devices
-
-    def list_image_timestamps(self, esn: str, count: int = -25, start: str = "now") -> list[str]:
-        """Preview timestamps from ``/asset/list/image``, newest first, distinct.
-        ``count`` negative = the entries before ``start``. No images: an empty list."""
-        _check_esn(esn)
-        params = {"id": esn, "start_timestamp": start, "count": int(count), "asset_class": "pre"}
-        try:
-            body = self._json_call("/asset/list/image", params, "image list")
-        except errors.NoMatchingAsset:
-            return []
-        if not isinstance(body, list):
-            raise errors.ProtocolError("the image list is not an array")
-        stamps = {entry.get("s") for entry in body if isinstance(entry, dict)}
-        valid = sorted((s for s in stamps if is_een_timestamp(s)), reverse=True)
-        if len(valid) < len(body):
-            log.info("image list of %s: %d entries, %d distinct valid", esn, len(body), len(valid))
-        return valid
-
-    @contextmanager
-    def open_image(self, esn: str, timestamp: str, *, asset_class: str = "pre",
-                   which: str = "asset") -> Iterator[tuple[ImageHeaders, Iterator[bytes]]]:
-        """Stream ``/asset/{which}/image.jpeg`` at ``timestamp``: yields the headers and a chunk
-        iterator. Typed errors; one shared re-login on 401; 429/5xx/network errors are raised
-        (:class:`RateLimited` with ``retry_after``, :class:`ServerError`, :class:`NetworkError`)
-        for the caller to retry."""
-        _check_esn(esn)
-        if which not in {"asset", "prev", "next", "after"}:
-            raise errors.ConfigurationError(f"unknown image endpoint {which!r}")
-        params = {"id": esn, "timestamp": timestamp, "asset_class": asset_class}
-        response = self._with_relogin(
-            lambda: self._checked("GET", f"/asset/{which}/image.jpeg", params=params, stream=True,
-                                  accept="image/jpeg, */*"))
-        try:
-            headers = image_headers(response.headers)
-            if not (headers.content_type or "").lower().startswith("image/"):
-                raise errors.ProtocolError(
-                    f"the image answer is {headers.content_type or 'untyped'}, not an image")
-            yield headers, guarded_chunks(response.iter_content(chunk_size=CHUNK_SIZE),
-                                          response.url or "", body="image download")
-        finally:
-            response.close()
-
-
-def _check_esn(esn: object) -> None:
-    if not is_esn(esn):
-        raise errors.RequestRejected(f"{esn!r} is not a camera ESN (8 hex characters)")
-
