@@ -75,7 +75,8 @@ class LoginFlow(Protocol):
         ...
 
     def finish(self, answer: str | None = None) -> LoginStep:
-        """Complete with the code (v1 two-factor) or the pasted redirect address / code (v3)."""
+        """Complete with the code (v1 two-factor) or the pasted redirect address / code (v3;
+        there ``None`` may mean: wait for the browser's redirect on the loopback listener)."""
         ...
 
 
