@@ -9,26 +9,20 @@ from pathlib import Path
 from typing import TextIO
 
 from een_tui import config
+from een_tui.api.secrets import known_secrets, redact, register_secret
 
-_SECRETS: set[str] = set()
+__all__ = ["RedactSecrets", "register_secret", "setup_logging"]
+
 _HANDLER_NAME = "een-tui-file"
-
-
-def register_secret(value: str | None) -> None:
-    """Never let ``value`` (a password, an auth key, an API key) reach the log file."""
-    if value and len(value) >= 4:
-        _SECRETS.add(value)
 
 
 class RedactSecrets(logging.Filter):
     """Replaces every registered secret in a record's final message by ``***``."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if _SECRETS:
+        if known_secrets():
             message = record.getMessage()
-            redacted = message
-            for secret in _SECRETS:
-                redacted = redacted.replace(secret, "***")
+            redacted = redact(message)
             if redacted != message:
                 record.msg, record.args = redacted, ()
         return True

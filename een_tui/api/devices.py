@@ -80,7 +80,8 @@ class DeviceList:
     skipped: int  # rows that could not be understood (logged)
 
 
-# Row layout of /g/device/list (een-api.md §3). Rows grew from 21 to 29 elements over the years.
+# Row layout of /g/device/list (docs/een-api-v1.md §3). Rows grew from 21 to 29 elements
+# over the years.
 MIN_ROW_LENGTH = 14  # up to is_unsupported (index 13)
 _EXTRA_FIELDS = {
     6: "permissions",

@@ -41,7 +41,9 @@ class TwoFactorFailed(AuthError):
 
 
 class SessionExpired(AuthError):
-    """401 ``session expired`` that a single re-login could not cure."""
+    """401 on an API call: the session is not (or no longer) valid. Raised for every such 401;
+    the client then logs in again once, shared by every caller (the retry policy classifies
+    it as re-login), and raises it again, with a message saying so, when that cannot cure it."""
 
 
 class RateLimited(EenError):
@@ -70,3 +72,8 @@ class ProtocolError(EenError):
 
 class NetworkError(EenError):
     """Timeout, connection refused or reset, truncated transfer."""
+
+
+class PlanFailed(EenError):
+    """No usable preview timestamp could be planned for a camera (v1: neither listing nor
+    walking ``X-Ee-Prev`` gave one)."""

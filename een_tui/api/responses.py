@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from een_tui.api import errors
 
-# Login calls (een-api.md §1): status -> (error class, message).
+# Login calls (docs/een-api-v1.md §1): status -> (error class, message).
 ACCOUNT_PROBLEMS = {
     402: "the EEN account is suspended",
     460: "the EEN account is inactive",
