@@ -19,18 +19,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import gevent
-import gevent.lock
 
 from een_tui.api.devices import Device
-from een_tui.download.attempts import Attempts, SaveImage, SessionRetries, internal_error
-from een_tui.download.attempts import with_transport_errors as _with_transport_errors
+from een_tui.download.attempts import (
+    Attempts,
+    SaveImage,
+    SessionRetries,
+    internal_error,
+    with_transport_errors,
+)
 from een_tui.download.cancellation import Cancellation, Stop
 from een_tui.download.events import (
     CameraRejected,
     Event,
-    FailureKind,
     ImageSaved,
     RunFinished,
     RunPlanned,
@@ -40,18 +44,9 @@ from een_tui.download.events import (
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
 from een_tui.download.plan import PreviewPlan, PreviewSource
-from een_tui.download.preparation import Preparation, Replanner
-from een_tui.download.scheduler import REFILL, Scheduler
-from een_tui.download.storage import (
-    StorageError,
-    UnsafeName,
-    camera_dir,
-    ensure_dir,
-    fsync_dir,
-    image_path,
-    safe_esn,
-    saved_timestamps,
-)
+from een_tui.download.preparation import Preparation, Replanner, camera_folder
+from een_tui.download.scheduler import Scheduler
+from een_tui.download.storage import fsync_dir, image_path
 from een_tui.download.streaming import Streamer
 
 __all__ = ["DownloadEngine", "DownloadOptions"]
@@ -111,7 +106,7 @@ class DownloadEngine:
                 if not stop.stopping:
                     session = SessionRetries(opts.max_session_retries)
                     streamer = Streamer(self.client, opts, self._scheduler, stop, self._emit)
-                    save = _with_transport_errors(streamer.save)
+                    save = with_transport_errors(streamer.save)
                     prep = Preparation(
                         self.client, opts, save, session=session, sleep=stop.sleep,
                         on_reject=self._emit, outcome=outcome,
@@ -131,22 +126,17 @@ class DownloadEngine:
         self,
         camera: Device,
         plan: PreviewPlan,
-        probe: tuple | None,
+        probe: tuple[Path, str, int] | None,
         save: SaveImage,
         session: SessionRetries,
         outcome: Outcome,
     ) -> None:
         opts, scheduler = self.options, self._scheduler
         outcome.camera = camera
-        try:
-            esn = safe_esn(camera.id)
-            outcome.folder = folder = camera_dir(opts.out_dir, esn)
-            ensure_dir(folder)
-            on_disk = saved_timestamps(opts.out_dir, esn)
-        except (StorageError, UnsafeName) as exc:
-            kind = FailureKind.STORAGE if isinstance(exc, StorageError) else FailureKind.OTHER
-            outcome.fatal(kind, str(exc))
+        target = camera_folder(opts, camera, outcome)
+        if target is None:
             return
+        esn, folder, on_disk = target
         path_of = lambda stamp: str(image_path(opts.out_dir, esn, stamp))  # noqa: E731
         already = scheduler.plan(plan.timestamps, on_disk, path_of)
         self._emit(
@@ -168,23 +158,10 @@ class DownloadEngine:
             opts, esn, save, scheduler=scheduler, stop=self._stop, outcome=outcome,
             session=session, emit=self._emit,
         )
-        replan = Replanner(self.client, esn, session, outcome)
-        refill_lock = gevent.lock.BoundedSemaphore(1)
-
-        def next_stamp() -> str | None:
-            """The worker's next timestamp (planning more when needed); None: stop."""
-            while not self._stop.stopping:
-                stamp = scheduler.take()
-                if stamp is not REFILL:
-                    return stamp
-                with refill_lock:  # one planner at a time; the others find its timestamps
-                    if self._stop.stopping or not scheduler.refill(replan):
-                        return None
-            return None
-
+        replanner = Replanner(self.client, esn, session, outcome, scheduler, self._stop)
         started = time.monotonic()
         workers = [
-            self._stop.spawn(self._worker, n, next_stamp, attempts, outcome)
+            self._stop.spawn(self._worker, n, replanner.next_stamp, attempts, outcome)
             for n in range(1, opts.workers + 1)
         ]
         try:

@@ -1,5 +1,5 @@
-"""Before and between downloads: choose a healthy camera and plan its timestamps, and plan
-older ones when the spares run out.
+"""Before and between downloads: choose a healthy camera and plan its timestamps, make its
+folder, and plan older timestamps when the spares run out.
 
 The health check's probe image is saved and counted like any other (worker 0), so the check
 costs no extra request; it is reported once the run is planned.
@@ -15,18 +15,23 @@ from collections.abc import Callable, Sequence, Set
 from functools import partial
 from pathlib import Path
 
+import gevent.lock
+
 from een_tui.api.devices import Device
 from een_tui.api.errors import AuthError, EenError
 from een_tui.download.attempts import SaveImage, SessionRetries, fatal_error, internal_error
+from een_tui.download.cancellation import Cancellation
 from een_tui.download.events import CameraRejected
 from een_tui.download.health import NoUsableCamera, check_camera, choose_camera
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
 from een_tui.download.plan import PreviewPlan, PreviewSource, plan_by_listing
+from een_tui.download.scheduler import REFILL, Scheduler
 from een_tui.download.storage import (
     StorageError,
     UnsafeName,
     camera_dir,
+    ensure_dir,
     safe_esn,
     saved_timestamps,
 )
@@ -110,18 +115,54 @@ class Preparation:
         self._outcome.folder = self.probe[0].parent
 
 
+def camera_folder(
+    options: DownloadOptions, camera: Device, outcome: Outcome
+) -> tuple[str, Path, set[str]] | None:
+    """The chosen camera's ESN, its output folder (made) and the timestamps saved there; None
+    after reporting a fatal error to ``outcome``."""
+    try:
+        esn = safe_esn(camera.id)
+        outcome.folder = folder = camera_dir(options.out_dir, esn)
+        ensure_dir(folder)
+        return esn, folder, saved_timestamps(options.out_dir, esn)
+    except (StorageError, UnsafeName) as exc:
+        outcome.fatal(*fatal_error(exc))
+        return None
+
+
 class Replanner:
-    """Plans older timestamps of one camera for :meth:`Scheduler.refill`."""
+    """Hands workers their next timestamp, planning older ones of camera ``esn`` when the
+    scheduler's queue runs dry (one planner at a time; the others then find its timestamps)."""
 
     def __init__(
-        self, client: PreviewSource, esn: str, session: SessionRetries, outcome: Outcome
+        self,
+        client: PreviewSource,
+        esn: str,
+        session: SessionRetries,
+        outcome: Outcome,
+        scheduler: Scheduler,
+        stop: Cancellation,
     ) -> None:
         self._client = client
         self._esn = esn
         self._session = session
         self._outcome = outcome
+        self._scheduler = scheduler
+        self._stop = stop
+        self._lock = gevent.lock.BoundedSemaphore(1)
 
-    def __call__(self, want: int, start: str, exclude: Set[str]) -> Sequence[str] | None:
+    def next_stamp(self) -> str | None:
+        """The worker's next timestamp, now in flight; None when it should stop."""
+        while not self._stop.stopping:
+            stamp = self._scheduler.take()
+            if stamp is not REFILL:
+                return stamp
+            with self._lock:
+                if self._stop.stopping or not self._scheduler.refill(self.plan_more):
+                    return None
+        return None
+
+    def plan_more(self, want: int, start: str, exclude: Set[str]) -> Sequence[str] | None:
         """Up to ``want`` timestamps from ``start`` back, none of ``exclude``; ``[]`` when the
         listing fails (the run ends short), None after a fatal error (the run stops)."""
         try:
