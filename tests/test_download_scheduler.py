@@ -176,3 +176,13 @@ def test_a_planner_that_gives_up_does_not_mark_the_plan_exhausted():
     s.release(T5)
     assert s.refill(lambda *a: None) is False
     assert not s.exhausted and s.stop_reason is None
+
+
+def test_close_forgets_the_timestamps_but_keeps_the_files():
+    s = Scheduler(count=2, spare_count=1, budget=5)
+    s.plan([T9, T8, T7], on_disk={T8}, path_of=path_of)
+    assert s.take() == T9
+    s.close()
+    assert s.files == [path_of(T8)] and s.saved == 1
+    assert s.queued == 0
+    assert s.claim(T9, T8) == T8  # T8 is no longer remembered as saved

@@ -116,6 +116,7 @@ class DownloadEngine:
                         self._download(*prepared, prep.probe, save, session, outcome)
             finally:
                 stop.shutdown()
+                self._scheduler.close()
             result = outcome.finish(self._scheduler)
             self._emit(result)
             return result

@@ -158,6 +158,11 @@ class Scheduler:
         self._saved.add(actual)
         self.files.append(path)
 
+    def close(self) -> None:
+        """The run is over: forget the timestamps (the saved files and the counts stay)."""
+        self._queue.clear()
+        self._saved, self._inflight, self._planned = set(), set(), set()
+
     def release(self, stamp: str) -> None:
         """The worker is done with ``stamp`` (saved, given up or stopped)."""
         self.in_progress -= 1
