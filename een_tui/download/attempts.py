@@ -144,8 +144,8 @@ class Attempts:
         self._last_error: dict[int, str | None] = {}  # per worker, while retrying a timestamp
 
     def fetch(self, n: int, stamp: str) -> None:
-        """Worker ``n`` tries ``stamp`` until saved or given up (events tell which); raises
-        :class:`Stop` only."""
+        """Worker ``n`` tries ``stamp`` until saved or given up (events tell which, a fatal
+        error goes to the outcome); raises :class:`Stop`, and nothing else but a bug."""
         attempts = [0]
         self._last_error[n] = None
 
