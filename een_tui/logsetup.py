@@ -35,10 +35,17 @@ class RedactSecrets(logging.Filter):
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating log file created with mode 0600, after each rollover too."""
+    """A rotating log file created with mode 0600, after each rollover too, never opened
+    through a symlink (a link planted at its name is an error: logging is then off)."""
 
     def _open(self) -> TextIO:
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(self.baseFilename, flags, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # a file made by an older version
+        except OSError:
+            os.close(fd)
+            raise
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
@@ -60,7 +67,6 @@ def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path |
         handler = PrivateRotatingFileHandler(
             path, maxBytes=2_000_000, backupCount=2, encoding="utf-8"
         )
-        os.chmod(path, 0o600)  # a file made by an older version
     except OSError:
         handler, path = logging.NullHandler(), None
     handler.set_name(_HANDLER_NAME)
