@@ -2,36 +2,79 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import os
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+from urllib.parse import quote, quote_plus
 
 from een_tui import config
+from een_tui.api.text import clean_lines, clean_text
 
 _SECRETS: set[str] = set()
 _HANDLER_NAME = "een-tui-file"
 
 
 def register_secret(value: str | None) -> None:
-    """Never let ``value`` (a password, an auth key, an API key) reach the log file."""
+    """Never let ``value`` (a password, an auth key, an API key) reach the log file, in any
+    form a message can quote it: as is, ``repr``-escaped, JSON-escaped, URL-encoded."""
     if value and len(value) >= 4:
-        _SECRETS.add(value)
+        _SECRETS.update(form for form in secret_forms(value) if len(form) >= 4)
+
+
+def secret_forms(value: str) -> set[str]:
+    """The spellings of ``value`` a message may hold (the raw value and its escaped forms)."""
+    return {
+        value,
+        repr(value)[1:-1],
+        ascii(value)[1:-1],
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        value.encode("unicode_escape").decode("ascii"),
+        quote(value, safe=""),
+        quote_plus(value, safe=""),
+        quote(value),
+    }
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret (in every form) replaced by ``***``."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):  # longest first: forms overlap
+        if secret in text:
+            text = text.replace(secret, "***")
+    return text
 
 
 class RedactSecrets(logging.Filter):
-    """Replaces every registered secret in a record's final message by ``***``."""
+    """Replaces every registered secret in a record's final message (and traceback) by ``***``."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if _SECRETS:
             message = record.getMessage()
-            redacted = message
-            for secret in _SECRETS:
-                redacted = redacted.replace(secret, "***")
+            redacted = redact(message)
             if redacted != message:
                 record.msg, record.args = redacted, ()
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = clean_lines(redact(record.exc_text))
         return True
+
+
+class CleanFormatter(logging.Formatter):
+    """The last line of defence: no control character from a message reaches the log file
+    (a record is one line; a traceback keeps its lines, each cleaned)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return clean_text(super().formatMessage(record))
+
+    def formatException(self, ei: Any) -> str:
+        return clean_lines(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return clean_lines(super().formatStack(stack_info))
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -72,7 +115,7 @@ def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path |
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RedactSecrets())
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s")
+        CleanFormatter("%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s")
     )
     root.addHandler(handler)
     root.setLevel(level)

@@ -29,6 +29,7 @@ from een_tui.api.responses import (
     image_headers,
     login_error,
     server_message,
+    two_factor_destinations,
 )
 from een_tui.api.session_cache import CachedSession, SessionCache
 from een_tui.api.settings import ConnectionSettings, branded_api_url
@@ -239,9 +240,7 @@ class EenClient:
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise errors.ProtocolError("the authenticate answer has no token")
-        two_factor = data.get("two_factor_authentication_code")
-        if two_factor is not None and not isinstance(two_factor, dict):
-            two_factor = {"sms": str(two_factor)}
+        two_factor = two_factor_destinations(data.get("two_factor_authentication_code"))
         self._credentials = Credentials(username, password)
         self.username = username
         return AuthChallenge(token=token, two_factor=two_factor or None, username=username)

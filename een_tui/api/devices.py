@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from een_tui.api.errors import ProtocolError
 from een_tui.api.status import CameraStatus, decode_status, set_bit_names
+from een_tui.api.text import clean_text
 from een_tui.api.timestamps import is_esn
 
 log = logging.getLogger(__name__)
@@ -168,8 +169,7 @@ def _text(value: object) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         return None
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in value).strip()
-    return cleaned[:MAX_NAME_LENGTH] or None
+    return clean_text(value)[:MAX_NAME_LENGTH] or None
 
 
 def _list(value: object) -> list:

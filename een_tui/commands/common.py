@@ -20,7 +20,8 @@ from een_tui.api.client import EenClient
 from een_tui.api.credentials import Credentials, CredentialSource, stdin_is_terminal
 from een_tui.api.session_cache import SessionCache
 from een_tui.api.settings import ConnectionSettings
-from een_tui.logsetup import register_secret, setup_logging
+from een_tui.api.text import clean_text
+from een_tui.logsetup import redact, register_secret, setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,8 @@ def session_cache_for(args: argparse.Namespace, values: dict[str, Any]) -> Sessi
 
 def ask_two_factor_code(method: str, destination: str) -> str:
     """Prompt for the 4-digit code EEN just sent (on stderr, never echoed into logs)."""
-    print(f"EEN sent a login code by {method} to {destination}.", file=sys.stderr)
+    print(f"EEN sent a login code by {clean_text(method, 20)} to {clean_text(destination, 100)}.",
+          file=sys.stderr)
     return getpass.getpass("4-digit code: ")
 
 
@@ -244,5 +246,6 @@ def report_error(exc: BaseException, *, prog: str = "een-tui") -> int:
         log.warning("%s: %s", exc.__class__.__name__, error_message(exc))
     else:
         log.error("unexpected error", exc_info=exc)
-    print(f"{prog}: error: {error_message(exc)}", file=sys.stderr)
+    print(f"{prog}: error: {clean_text(redact(error_message(exc)), squeeze=True)}",
+          file=sys.stderr)
     return exit_code_for(exc)
