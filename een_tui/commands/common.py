@@ -113,18 +113,27 @@ def connection_flags(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def credential_source(args: argparse.Namespace, values: dict[str, Any], *,
-                      prompt: bool) -> CredentialSource:
-    """Where this command's user name and password come from."""
+                      prompt: bool, warn: Callable[[str], None] | None = None) -> CredentialSource:
+    """Where this command's user name and password come from (``warn``: where a person sees
+    warnings about them; None = the log file only)."""
     return CredentialSource(username=values.get("username"),
                             password_file=getattr(args, "password_file", None),
-                            can_prompt=prompt)
+                            can_prompt=prompt, warn=warn)
 
 
-def session_cache_for(args: argparse.Namespace, values: dict[str, Any]) -> SessionCache | None:
+def session_cache_for(args: argparse.Namespace, values: dict[str, Any], *,
+                      warn: Callable[[str], None] | None = None) -> SessionCache | None:
     """The session cache, or None with ``--no-session-cache`` (or ``session_cache = false``)."""
     if getattr(args, "no_session_cache", False) or values.get("session_cache") is False:
         return None
-    return SessionCache(config.session_cache_dir())
+    return SessionCache(config.session_cache_dir(), api_url=values.get("api_url") or None,
+                        warn=warn)
+
+
+def print_warning(message: str) -> None:
+    """One warning line on stderr (and in the log), cleaned."""
+    log.warning("%s", message)
+    print(f"een-tui: warning: {clean_text(message, squeeze=True)}", file=sys.stderr)
 
 
 def ask_two_factor_code(method: str, destination: str) -> str:
@@ -160,8 +169,8 @@ def connect(args: argparse.Namespace, *, pool_size: int = 5,
     values = config.resolve(connection_flags(args))
     settings = config.connection_settings(values)
     register_secret(settings.api_key)
-    source = credential_source(args, values, prompt=prompt)
-    client = EenClient(settings, session_cache=session_cache_for(args, values),
+    source = credential_source(args, values, prompt=prompt, warn=print_warning)
+    client = EenClient(settings, session_cache=session_cache_for(args, values, warn=print_warning),
                        pool_size=pool_size, relogin_credentials=source.non_interactive)
     try:
         client.username = source.resolve_username()
