@@ -86,3 +86,16 @@ def emulator_session(emulator):
         session.post(f"{emulator.url}/g/aaa/authorize", json={"token": answer.json()["token"]},
                      timeout=10).raise_for_status()
         yield session
+
+
+@pytest.fixture
+def hostile():
+    """A hostile HTTP server on 127.0.0.1 (``tests/hostile.py``): script answers per test with
+    ``hostile.on(method, path, handler)``; set ``hostile.upstream`` to proxy the rest."""
+    from hostile import HostileServer
+
+    server = HostileServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
