@@ -49,7 +49,6 @@ def run(hostile, tmp_path, *argv: str) -> int:
 @pytest.fixture
 def proxied(hostile, emulator, tmp_path):
     hostile.upstream = emulator.url
-    secret = tmp_path / "password"
 
     def login_as_demo(request):  # the test's password file holds a placeholder
         body = request.json()
@@ -58,7 +57,6 @@ def proxied(hostile, emulator, tmp_path):
         return hostile.proxied(request)
 
     hostile.on("POST", "/g/aaa/authenticate", login_as_demo)
-    del secret
     return hostile
 
 

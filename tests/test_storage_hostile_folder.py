@@ -189,3 +189,21 @@ def test_two_real_runs_into_one_folder_both_finish(tmp_path):
     for path in files:
         data = path.read_bytes()
         assert data[:2] == b"\xff\xd8" and data[-2:] == b"\xff\xd9", path
+
+
+def test_the_log_file_is_never_opened_through_a_link(isolated_environment):
+    import logging
+
+    from een_tui import config
+    from een_tui.logsetup import setup_logging
+
+    victim = isolated_environment / "victim.txt"
+    victim.write_text("precious")
+    victim.chmod(0o644)
+    path = config.log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(victim)
+    assert setup_logging() is None  # logging off, the command goes on
+    logging.getLogger("een_tui.test").warning("this must not land in the victim")
+    assert victim.read_text() == "precious"
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644  # not chmod'ed through the link

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from een_tui.api.errors import ConfigurationError
-from een_tui.api.settings import EEN_DOMAIN, checked_base_url, is_loopback_host
+from een_tui.api.settings import EEN_DOMAIN, checked_base_url
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +150,8 @@ class SessionCache:
 
     def _plausible_api_url(self, session: CachedSession) -> bool:
         """The API base a login at ``session.login_url`` could give: the configured override,
-        the login host itself, ``https://<name>.eagleeyenetworks.com`` (EEN logins), or
-        loopback (loopback logins: the emulator)."""
+        else ``https://<name>.eagleeyenetworks.com`` for an EEN login and the login URL
+        itself for any other (the emulator, a proxy): see ``settings.branded_api_url``."""
         api = urlsplit(session.api_url)
         if self.api_url is not None:
             return session.api_url == self.api_url
@@ -162,7 +162,7 @@ class SessionCache:
         if login_host == EEN_DOMAIN or login_host.endswith("." + EEN_DOMAIN):
             return (api.scheme == "https" and api.port is None and not api.path
                     and host.endswith("." + EEN_DOMAIN))
-        return is_loopback_host(login_host) and is_loopback_host(host)
+        return False
 
     @staticmethod
     def _remove(path: Path) -> bool:
