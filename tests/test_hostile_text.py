@@ -105,6 +105,7 @@ def test_escapes_in_device_names_never_reach_the_terminal(proxied, tmp_path, cap
         rows = json.loads(reply.body)
         for row in rows:
             row[2] = f"{row[2]}{EVIL}"
+        rows.append([row if i != 1 else f"1000{EVIL}" for i, row in enumerate(rows[0])])
         reply.body = json.dumps(rows).encode()
         return reply
 

@@ -115,7 +115,7 @@ def parse_device_row(row: object) -> Device:
     device_type = _text(row[3])
     if not device_type:
         raise UnreadableRow("a row has no device type")
-    device_id = row[1] if isinstance(row[1], str) and row[1] else None
+    device_id = _text(row[1]) if isinstance(row[1], str) else None  # shown even when no ESN
     is_bridge = device_type == "bridge"
     decoded = decode_status(row[10], is_bridge=is_bridge)
     extra = {name: row[i] for i, name in _EXTRA_FIELDS.items() if i < len(row)}
