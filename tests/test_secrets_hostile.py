@@ -191,3 +191,8 @@ def test_an_edited_cache_never_sends_the_key_to_another_server(emulator, hostile
     err = capsys.readouterr().err
     assert "is not one this login gives" in err
     assert hostile.requests == []
+
+
+def test_a_cached_key_with_a_newline_is_ignored(cache):
+    cache.save(cached(auth_key="c000~feedface\r\nX-Evil: 1"))
+    assert cache.load(EEN_LOGIN, "ann") is None

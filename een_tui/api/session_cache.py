@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from een_tui.api.credentials import check_secret
 from een_tui.api.errors import ConfigurationError
 from een_tui.api.settings import EEN_DOMAIN, checked_base_url
 
@@ -117,6 +118,7 @@ class SessionCache:
                 api_url=str(data["api_url"]),
                 expires_at=float(data["expires_at"]),
             )
+            check_secret(session.auth_key, "its session key")  # never echoed by a header error
             checked_base_url(session.login_url)
             checked_base_url(session.api_url)  # never send the key over plain remote http
         except FileNotFoundError:
