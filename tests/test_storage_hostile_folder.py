@@ -176,14 +176,14 @@ def test_two_real_runs_into_one_folder_both_finish(tmp_path):
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     argv = [sys.executable, "-m", "een_tui", "download", "--demo", "--camera", "100537c7",
-            "--count", "40", "--workers", "5", "--out", str(out), "--json"]
+            "--count", "60", "--workers", "5", "--out", str(out), "--json"]
     runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=env) for _ in range(2)]
     results = [run.communicate(timeout=120) for run in runs]
     for run, (stdout, stderr) in zip(runs, results, strict=True):
         assert run.returncode == 0, stderr
         summary = json.loads(stdout)
-        assert summary["outcome"] == "done" and summary["saved"] == 40
+        assert summary["outcome"] == "done" and summary["saved"] == 60
     files = [p for p in out.rglob("*") if p.is_file()]
     assert not [p for p in files if p.name.endswith(".part")]
     for path in files:
