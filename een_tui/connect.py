@@ -19,7 +19,7 @@ from een_tui import config
 from een_tui.api import errors
 from een_tui.api.backend import AskCode, LoginFlow, drive_login
 from een_tui.api.client import EenClient
-from een_tui.api.credentials import Credentials, CredentialSource
+from een_tui.api.credentials import Credentials, CredentialSource, Warn
 from een_tui.api.session_cache import SessionCache
 from een_tui.api.settings import ConnectionSettings
 from een_tui.api.v1_backend import V1Backend
@@ -35,18 +35,21 @@ def connection_flags(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def credential_source(args: argparse.Namespace, values: dict[str, Any], *,
-                      prompt: bool) -> CredentialSource:
-    """Where this command's user name and password come from."""
+                      prompt: bool, warn: Warn | None = None) -> CredentialSource:
+    """Where this command's user name and password come from (``warn``: where a person sees
+    warnings about them; None = the log file only)."""
     return CredentialSource(username=values.get("username"),
                             password_file=getattr(args, "password_file", None),
-                            can_prompt=prompt)
+                            can_prompt=prompt, warn=warn)
 
 
-def session_cache_for(args: argparse.Namespace, values: dict[str, Any]) -> SessionCache | None:
+def session_cache_for(args: argparse.Namespace, values: dict[str, Any], *,
+                      warn: Warn | None = None) -> SessionCache | None:
     """The session cache, or None with ``--no-session-cache`` (or ``session_cache = false``)."""
     if getattr(args, "no_session_cache", False) or values.get("session_cache") is False:
         return None
-    return SessionCache(config.session_cache_dir())
+    return SessionCache(config.session_cache_dir(), api_url=values.get("api_url") or None,
+                        warn=warn)
 
 
 login_on_terminal = drive_login
@@ -87,19 +90,21 @@ class AccountConnection(Connection):
     (flags > environment > config)."""
 
     def __init__(self, args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
-                 prompt: bool = False) -> None:
+                 prompt: bool = False, warn: Warn | None = None) -> None:
         super().__init__()
         self.args = args
         self.pool_size = pool_size
         self.prompt = prompt
+        self.warn = warn
         self.source: CredentialSource | None = None
 
     def _make_client(self) -> None:
         values = config.resolve(connection_flags(self.args))
         settings = config.connection_settings(values)
         self.server = settings.login_url
-        self.source = credential_source(self.args, values, prompt=self.prompt)
-        self._attach(EenClient(settings, session_cache=session_cache_for(self.args, values),
+        self.source = credential_source(self.args, values, prompt=self.prompt, warn=self.warn)
+        cache = session_cache_for(self.args, values, warn=self.warn)
+        self._attach(EenClient(settings, session_cache=cache,
                                pool_size=self.pool_size,
                                relogin_credentials=self.source.non_interactive))
 
@@ -177,7 +182,8 @@ class DemoConnection(Connection):
 
 @contextlib.contextmanager
 def connected(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
-              prompt: bool = True, ask_code: AskCode | None = None) -> Iterator[EenClient]:
+              prompt: bool = True, ask_code: AskCode | None = None,
+              warn: Warn | None = None) -> Iterator[EenClient]:
     """A logged-in :class:`EenClient` for the command line in ``args``; closed (and the demo
     emulator stopped) when the block ends. ``--demo`` uses the embedded emulator."""
     connection: Connection
@@ -190,7 +196,7 @@ def connected(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
         finally:
             connection.close()
         return
-    account = AccountConnection(args, pool_size=pool_size, prompt=prompt)
+    account = AccountConnection(args, pool_size=pool_size, prompt=prompt, warn=warn)
     try:
         account.open_on_terminal(ask_code)
         assert account.client is not None

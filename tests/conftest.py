@@ -108,3 +108,16 @@ def logged_in_client(emulator):
     client.login(emulator.demo_username, emulator.demo_password)
     yield client
     client.close()
+
+
+@pytest.fixture
+def hostile():
+    """A hostile HTTP server on 127.0.0.1 (``tests/hostile.py``): script answers per test with
+    ``hostile.on(method, path, handler)``; set ``hostile.upstream`` to proxy the rest."""
+    from hostile import HostileServer
+
+    server = HostileServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

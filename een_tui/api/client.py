@@ -25,6 +25,7 @@ from een_tui.api.responses import (
     ImageHeaders,
     api_error,
     login_error,
+    two_factor_destinations,
 )
 from een_tui.api.retry_policy import RetryPolicy, Verdict, classify
 from een_tui.api.secrets import register_secret
@@ -173,9 +174,7 @@ class EenClient(V1DataCalls):
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise errors.ProtocolError("the authenticate answer has no token")
-        two_factor = data.get("two_factor_authentication_code")
-        if two_factor is not None and not isinstance(two_factor, dict):
-            two_factor = {"sms": str(two_factor)}
+        two_factor = two_factor_destinations(data.get("two_factor_authentication_code"))
         self._credentials = Credentials(username, password)
         self.username = username
         return AuthChallenge(token=token, two_factor=two_factor or None, username=username)

@@ -1,12 +1,20 @@
-"""Typed errors of the EEN client. Each carries a human message; none carries a secret."""
+"""Typed errors of the EEN client. Each carries a human message; none carries a secret.
+
+Messages often quote the server (or an exception text that quotes it): they are cleaned
+(:func:`een_tui.api.text.clean_text`) when the error is made, so none can drive a terminal."""
 
 from __future__ import annotations
+
+from een_tui.api.text import clean_text
+
+MAX_MESSAGE_CHARS = 1000
 
 
 class EenError(Exception):
     """Base of every error the client raises. ``str(err)`` is a sentence for a person."""
 
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        message = clean_text(message, MAX_MESSAGE_CHARS, squeeze=True)
         super().__init__(message)
         self.message = message
         self.status_code = status_code

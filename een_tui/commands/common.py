@@ -18,6 +18,8 @@ from een_tui import config, exitcodes
 from een_tui.api import errors
 from een_tui.api.client import EenClient
 from een_tui.api.credentials import stdin_is_terminal
+from een_tui.api.secrets import redact
+from een_tui.api.text import clean_text
 from een_tui.connect import (  # noqa: F401 (re-exported: the commands' names)
     connected,
     connection_flags,
@@ -111,9 +113,16 @@ class RefusePasswordFlag(argparse.Action):
                      "use EEN_PASSWORD, --password-file FILE, or the prompt")
 
 
+def print_warning(message: str) -> None:
+    """One warning line on stderr (and in the log), cleaned."""
+    log.warning("%s", message)
+    print(f"een-tui: warning: {clean_text(message, squeeze=True)}", file=sys.stderr)
+
+
 def ask_two_factor_code(method: str, destination: str) -> str:
     """Prompt for the 4-digit code EEN just sent (on stderr, never echoed into logs)."""
-    print(f"EEN sent a login code by {method} to {destination}.", file=sys.stderr)
+    print(f"EEN sent a login code by {clean_text(method, 20)} to {clean_text(destination, 100)}.",
+          file=sys.stderr)
     return getpass.getpass("4-digit code: ")
 
 
@@ -134,7 +143,8 @@ def connect(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
     setup_logging()
     quiet_ctrl_c()
     ask = ask_two_factor_code if prompt and stdin_is_terminal() else None
-    with connected(args, pool_size=pool_size, prompt=prompt, ask_code=ask) as client:
+    with connected(args, pool_size=pool_size, prompt=prompt, ask_code=ask,
+                   warn=print_warning) as client:
         yield client
 
 
@@ -170,5 +180,6 @@ def report_error(exc: BaseException, *, prog: str = "een-tui") -> int:
         log.warning("%s: %s", exc.__class__.__name__, error_message(exc))
     else:
         log.error("unexpected error", exc_info=exc)
-    print(f"{prog}: error: {error_message(exc)}", file=sys.stderr)
+    print(f"{prog}: error: {clean_text(redact(error_message(exc)), squeeze=True)}",
+          file=sys.stderr)
     return exit_code_for(exc)

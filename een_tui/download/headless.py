@@ -11,6 +11,7 @@ import shutil
 import time
 from typing import TextIO
 
+from een_tui.api.text import clean_text
 from een_tui.download.events import (
     CameraRejected,
     Event,
@@ -97,7 +98,7 @@ class HeadlessPrinter:
 
     def _line(self, text: str) -> None:
         self._clear()
-        self.stream.write(text + "\n")
+        self.stream.write(clean_text(text) + "\n")  # last line of defence: no raw controls
         self.stream.flush()
         if self.live:
             self._draw(force=True)
