@@ -130,8 +130,7 @@ class EmulatorApp:
     # -- plumbing --------------------------------------------------------------------------
 
     def _count_secrets(self, request: Request) -> None:
-        url = request.full_path
-        kinds = self.world.oauth.secret_kinds_in(url) if "?" in url or "/" in url else []
+        kinds = self.world.oauth.secret_kinds_in(request.full_path)
         if kinds:
             self.world.stats.secret_in_url(kinds)
 

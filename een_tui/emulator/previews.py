@@ -103,6 +103,12 @@ class Timelines:
             return self._timeline(device.esn, interval, ON_DEMAND_FRAMES)
         return self._timeline(device.esn, interval)
 
+    def v3_live(self, device: Device) -> Timeline | None:
+        """The frames a live view sees: the camera's interval, never a limited burst."""
+        if not device.makes_previews or not device.esn:
+            return None
+        return self._timeline(device.esn, self.interval_ms(device))
+
     def interval_ms(self, device: Device) -> int:
         """The camera's v3 ``previewVideo.intervalMs``."""
         return int(device.preview_interval_ms or self.config.preview_interval_ms)
@@ -137,7 +143,7 @@ class PreviewRenderer:
         """The encoded JPEG of frame ``k`` of camera ``esn`` (cached)."""
         if thumb:
             size = (size[0] // 2, size[1] // 2)
-        key = (esn, k, size)
+        key = (esn, k, size, timestamp)
         with self._lock:
             data = self._cache.get(key)
             if data is not None:

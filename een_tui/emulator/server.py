@@ -20,6 +20,7 @@ from een_tui.emulator.account import (
     Account,
 )
 from een_tui.emulator.app import EmulatorApp
+from een_tui.emulator.browser import v3_approve
 from een_tui.emulator.calls import ConnectionResetRequested
 from een_tui.emulator.config import EmulatorConfig
 from een_tui.emulator.stats import Stats
@@ -148,6 +149,26 @@ class EmulatorServer:
     demo_password = DEMO_PASSWORD
     tfa_username = TFA_USERNAME
     tfa_password = TFA_PASSWORD
+
+    def v3_approve(self, authorize_url: str, **kwargs: object) -> str:
+        """The browser step of the v3 login done over HTTP: sign in as the demo user and
+        approve; returns the redirect URL (``redirect_uri?code=…&state=…``). See browser.py."""
+        return v3_approve(authorize_url, **kwargs)  # type: ignore[arg-type]
+
+    def allow_redirect_uri(self, uri: str) -> None:
+        """Register one more redirect URI for the demo v3 client (e.g. a test's listener)."""
+        if uri not in self.config.v3_redirect_uris:
+            self.config.v3_redirect_uris = (*self.config.v3_redirect_uris, uri)
+
+    @property
+    def v3_client_id(self) -> str:
+        """The demo v3 client's id."""
+        return self.config.v3_client_id
+
+    @property
+    def v3_client_secret(self) -> str:
+        """The demo v3 client's secret (a demo value, like the demo password)."""
+        return self.config.v3_client_secret
 
     @property
     def tfa_code(self) -> str:
