@@ -190,6 +190,7 @@ class Account:
         cameras build in well under a second.
         """
         devices: list[Device] = []
+        pattern = [_spec_fields(_PATTERN.get(n, _ONLINE)) for n in range(20)]
         per_bridge = 50
         for b in range((count + per_bridge - 1) // per_bridge):
             bridge_esn = f"{0x1F000000 + b:08x}"
@@ -198,7 +199,7 @@ class Account:
                 esn = f"{0x10100000 + i:08x}"
                 cams.append(Device(
                     esn=esn, name=f"Site {b + 1:03d} Camera {i - b * per_bridge + 1:02d}",
-                    type="camera", **_spec_fields(_PATTERN.get((i + self.seed) % 20, _ONLINE)),
+                    type="camera", **pattern[(i + self.seed) % 20],
                     bridges=[[bridge_esn, "ATTD"]], guid=f"00000000-0000-0000-0000-{i:012x}",
                     ip_address=f"*10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}",
                     discovered="20190101000000.000",

@@ -33,6 +33,7 @@ class V3Devices:
     def __init__(self, world: World, auth: V3Auth) -> None:
         self.world = world
         self.auth = auth
+        self._by_name: list[Device] | None = None
 
     def rules(self) -> list[Rule]:
         """The routes of this module."""
@@ -65,10 +66,12 @@ class V3Devices:
         self.auth.require(call)
         args = query(call, {"include", "sort"} | CAMERA_FILTERS | PAGING)
         includes = self._includes(call, args, CAMERA_INCLUDES)
-        everything = self.world.account.cameras()
-        chosen = [d for d in everything if _camera_matches(call, d, args)]
-        bridge_names = {b.esn: b.name for b in self.world.account.bridges()}
-        chosen.sort(key=_sort_key(call, args.get("sort"), bridge_names))
+        everything = self._cameras_by_name()
+        matches = _camera_filter(call, args)
+        chosen = [d for d in everything if matches(d)] if matches else list(everything)
+        if args.get("sort", "+name") != "+name":
+            bridge_names = {b.esn: b.name for b in self.world.account.bridges()}
+            chosen.sort(key=_sort_key(call, args.get("sort"), bridge_names))
         return self._page(call, args, chosen, len(everything),
                           lambda d: self._camera(d, includes))
 
@@ -111,6 +114,13 @@ class V3Devices:
         return self._page(call, args, chosen, len(everything), shape)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _cameras_by_name(self) -> list[Device]:
+        """Every camera in the default order (``+name``), computed once: the account is fixed."""
+        if self._by_name is None:
+            self._by_name = sorted(self.world.account.cameras(),
+                                   key=lambda d: (d.name.lower(), d.esn or ""))
+        return self._by_name
 
     def _page(self, call: Call, args: dict[str, str], chosen: list[Device], total: int,
               shape: Callable[[Device], dict[str, object]]) -> Reply:
@@ -182,32 +192,53 @@ def created(device: Device) -> str:
             f"{stamp[12:14]}.{stamp[15:18]}+00:00")
 
 
-def _camera_matches(call: Call, device: Device, args: dict[str, str]) -> bool:
-    def has(key: str) -> bool:
-        return key in args
-
-    name = device.name.lower()
-    tags = {t.lower() for t in device.tags}
+def _camera_filter(call: Call, args: dict[str, str]) -> Callable[[Device], bool] | None:
+    """One predicate for every filter argument given (None when there is none)."""
     for key in ("status__in", "status__ne"):
         bad = [s for s in csv(args.get(key)) if s not in STATUSES]
         if bad:
             raise Abort(bad_argument(call.path, f"Invalid {key} value: {bad[0]}"))
-    checks = [
-        (has("id__in"), lambda: device.esn in csv(args["id__in"])),
-        (has("id__notIn"), lambda: device.esn not in csv(args["id__notIn"])),
-        (has("name"), lambda: name == args["name"].lower()),
-        (has("name__contains"), lambda: args["name__contains"].lower() in name),
-        (has("name__in"), lambda: name in {n.lower() for n in csv(args["name__in"])}),
-        (has("bridgeId__in"), lambda: bridge_of(device) in csv(args["bridgeId__in"])),
-        (has("locationId__in"), lambda: location_id(device) in csv(args["locationId__in"])),
-        (has("tags__contains"),
-         lambda: {t.lower() for t in csv(args["tags__contains"])} <= tags),
-        (has("tags__any"), lambda: bool({t.lower() for t in csv(args["tags__any"])} & tags)),
-        (has("status__in"), lambda: device.state.value in csv(args["status__in"])),
-        (has("status__ne"), lambda: device.state.value != args["status__ne"]),
-        (has("q"), lambda: args["q"].lower() in f"{name} {device.esn} {' '.join(tags)}"),
+
+    def values(key: str) -> set[str]:
+        return set(csv(args[key]))
+
+    def lowered(key: str) -> set[str]:
+        return {item.lower() for item in csv(args[key])}
+
+    def tag_set(device: Device) -> set[str]:
+        return {t.lower() for t in device.tags}
+
+    given = args.keys()
+    ids_in = values("id__in") if "id__in" in given else set()
+    ids_out = values("id__notIn") if "id__notIn" in given else set()
+    name = args.get("name", "").lower()
+    fragment = args.get("name__contains", "").lower()
+    names = lowered("name__in") if "name__in" in given else set()
+    bridges = values("bridgeId__in") if "bridgeId__in" in given else set()
+    locations = values("locationId__in") if "locationId__in" in given else set()
+    all_tags = lowered("tags__contains") if "tags__contains" in given else set()
+    any_tags = lowered("tags__any") if "tags__any" in given else set()
+    states = values("status__in") if "status__in" in given else set()
+    not_state = args.get("status__ne", "")
+    q = args.get("q", "").lower()
+    candidates: list[tuple[str, Callable[[Device], bool]]] = [
+        ("id__in", lambda d: d.esn in ids_in),
+        ("id__notIn", lambda d: d.esn not in ids_out),
+        ("name", lambda d: d.name.lower() == name),
+        ("name__contains", lambda d: fragment in d.name.lower()),
+        ("name__in", lambda d: d.name.lower() in names),
+        ("bridgeId__in", lambda d: bridge_of(d) in bridges),
+        ("locationId__in", lambda d: location_id(d) in locations),
+        ("tags__contains", lambda d: all_tags <= tag_set(d)),
+        ("tags__any", lambda d: bool(any_tags & tag_set(d))),
+        ("status__in", lambda d: d.state.value in states),
+        ("status__ne", lambda d: d.state.value != not_state),
+        ("q", lambda d: q in f"{d.name} {d.esn} {' '.join(d.tags)}".lower()),
     ]
-    return all(test() for present, test in checks if present)
+    tests = [test for key, test in candidates if key in given]
+    if not tests:
+        return None
+    return lambda device: all(test(device) for test in tests)
 
 
 def _sort_key(call: Call, sort: str | None,
