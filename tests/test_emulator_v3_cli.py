@@ -20,11 +20,11 @@ def test_v3_flags_reach_the_config():
     args = build_parser().parse_args([
         "emulator", "--v3-redirect-uri", "http://127.0.0.1:9/cb", "--v3-redirect-uri",
         "http://127.0.0.1:8/cb", "--v3-token-lifetime", "30", "--v3-code-lifetime", "5",
-        "--v3-max-page-size", "7"])
+        "--v3-max-page-size", "7", "--v3-timestamps-z"])
     config = config_from_args(args)
     assert config.v3_redirect_uris == ("http://127.0.0.1:9/cb", "http://127.0.0.1:8/cb")
     assert (config.v3_access_token_lifetime_s, config.v3_code_lifetime_s,
-            config.v3_max_page_size) == (30, 5, 7)
+            config.v3_max_page_size, config.v3_timestamps_z) == (30, 5, 7, True)
 
 
 def test_command_prints_the_v3_client_and_serves_v3_on_the_same_port():

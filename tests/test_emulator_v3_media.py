@@ -237,3 +237,11 @@ def test_fault_401_on_v3_and_invalidation(emulator, v3, online):
     assert live(emulator, v3, online).status_code == 401
     emulator.config.fault_401 = 0.0
     assert live(emulator, v3, online).status_code == 401  # that token is dead now
+
+
+def test_timestamps_can_come_back_with_z(emulator, v3, online):
+    emulator.config.v3_timestamps_z = True
+    answer = recorded(emulator, v3, deviceId=online, timestamp__lte=iso(int(time.time() * 1000)))
+    assert answer.headers["X-Een-Timestamp"].endswith("Z")
+    again = recorded(emulator, v3, deviceId=online, timestamp=answer.headers["X-Een-Timestamp"])
+    assert stamp_ms(again) == stamp_ms(answer)

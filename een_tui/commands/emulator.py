@@ -62,6 +62,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                     help=f"authorization code lifetime (default {d.v3_code_lifetime_s:g})")
     v3.add_argument("--v3-max-page-size", type=bounded_int(1), default=d.v3_max_page_size,
                     metavar="N", help=f"pageSize is clamped to 1..N (default {d.v3_max_page_size})")
+    v3.add_argument("--v3-timestamps-z", action="store_true",
+                    help="answer X-Een-Timestamp ending in Z instead of +00:00 (EEN uses both)")
     lat = parser.add_argument_group("latency")
     lat.add_argument("--latency-ms", type=NON_NEGATIVE, default=0.0, metavar="MS",
                      help="base latency of every request")
@@ -123,6 +125,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         v3_redirect_uris=tuple(args.v3_redirect_uri or EmulatorConfig().v3_redirect_uris),
         v3_access_token_lifetime_s=args.v3_token_lifetime,
         v3_code_lifetime_s=args.v3_code_lifetime, v3_max_page_size=args.v3_max_page_size,
+        v3_timestamps_z=args.v3_timestamps_z,
     )
 
 

@@ -46,6 +46,7 @@ class EmulatorConfig:
     v3_code_lifetime_s: float = 300.0  # authorization codes live 5 minutes, single use
     v3_access_token_lifetime_s: float = 43200.0  # access tokens: up to 12 h
     v3_max_page_size: int = 50  # pageSize is clamped to 1..this ("might be further limited")
+    v3_timestamps_z: bool = False  # X-Een-Timestamp ends in Z instead of +00:00 (both are seen)
 
     @property
     def effective_proxy_timeout_s(self) -> float:

@@ -111,8 +111,10 @@ class V3Media:
         frame_ms = timeline.frame_ms(k)
         body = self.world.renderer.jpeg(device.esn or "", device.name, k,
                                         ms_to_een_timestamp(frame_ms), device.size)
-        return v3_image(body, timestamp=format_iso_ms(frame_ms), prev_token=prev,
-                        next_token=next_)
+        stamp = format_iso_ms(frame_ms)
+        if self.world.config.v3_timestamps_z:
+            stamp = stamp.replace("+00:00", "Z")
+        return v3_image(body, timestamp=stamp, prev_token=prev, next_token=next_)
 
     def _token(self, device: Device, k: int, kind: str) -> str:
         interval = self.world.timelines.interval_ms(device)
