@@ -238,3 +238,22 @@ def test_secrets_in_urls_are_counted_by_kind(emulator):
     assert stats["secrets_in_urls_by_kind"] == {"refresh token": 1, "access token": 1,
                                                 "client secret": 1, "code": 1}
     assert stats["secrets_in_urls"] == 4
+
+
+def test_fault_knobs_reach_the_auth_host_and_the_camera_list_when_asked(emulator):
+    tokens = login(emulator)
+    emulator.config.fault_paths = ("/oauth2/token", "/api/v3.0/cameras")
+    emulator.config.fault_5xx = 1.0
+    listing = bearer_session(tokens["access_token"]).get(f"{emulator.url}/api/v3.0/cameras",
+                                                         timeout=10)
+    assert listing.status_code in (500, 502, 503, 504)
+    assert listing.json()["code"] == listing.status_code
+    emulator.config.fault_5xx = 0.0
+    emulator.config.retry_after_s = 0.3
+    emulator.config.fault_429 = 1.0
+    limited = refresh(emulator, tokens["refresh_token"])
+    assert limited.status_code == 429 and limited.json()["error"] == "slow_down"
+    assert 0 < float(limited.headers["Retry-After"]) <= 0.3
+    emulator.config.fault_429 = 0.0
+    emulator.config.fault_paths = ()
+    assert refresh(emulator, tokens["refresh_token"]).status_code == 200  # not used up
