@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from een_tui.api.devices import parse_device_list
+from een_tui.api.model import Camera
 from een_tui.commands import cameras
 
 ROWS = json.loads((Path(__file__).parent / "fixtures" / "een-v1-2019" / "device_list.json")
@@ -12,7 +13,8 @@ ROWS = json.loads((Path(__file__).parent / "fixtures" / "een-v1-2019" / "device_
 
 
 def devices(all_devices=False):
-    found = [d for d in parse_device_list(ROWS).devices if all_devices or d.is_camera]
+    found = [Camera.from_v1(d) for d in parse_device_list(ROWS).devices
+             if all_devices or d.is_camera]
     return sorted(found, key=cameras.sort_key)
 
 

@@ -8,6 +8,7 @@ import urwid
 from PIL import Image
 
 from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus, decode_status
 from een_tui.download.events import (
     CameraRejected,
@@ -35,9 +36,9 @@ INTERNET_OFFLINE_BITS = 0x060000  # streaming + on, not registered
 PASSWORD_BITS = 0x120100  # registered + on + password needed
 
 
-def camera(esn: str, name: str, bits: int = ONLINE_BITS, **extra) -> Device:
+def camera(esn: str, name: str, bits: int = ONLINE_BITS, **extra) -> Camera:
     decoded = decode_status(bits)
-    return Device(
+    return Camera.from_v1(Device(
         id=esn,
         name=name,
         type="camera",
@@ -46,7 +47,7 @@ def camera(esn: str, name: str, bits: int = ONLINE_BITS, **extra) -> Device:
         status_bits=decoded.bits,
         bridges=("1003abcd",),
         **extra,
-    )
+    ))
 
 
 def text_of(canvas: urwid.Canvas) -> list[str]:
@@ -54,25 +55,25 @@ def text_of(canvas: urwid.Canvas) -> list[str]:
 
 
 @pytest.fixture
-def small_account() -> list[Device]:
+def small_account() -> list[Camera]:
     return [
         camera("10001111", "Lobby"),
         camera("10002222", "Back door", OFF_BITS),
         camera("10003333", "Parking", INTERNET_OFFLINE_BITS),
         camera("10004444", "Server room", PASSWORD_BITS),
         camera("10005555", "Atrium"),
-        Device(
+        Camera.from_v1(Device(
             id="1003abcd",
             name="Bridge 1",
             type="bridge",
             status=CameraStatus.ONLINE,
             recording=False,
             status_bits=0x120000,
-        ),
+        )),
     ]
 
 
-def many_cameras(count: int) -> list[Device]:
+def many_cameras(count: int) -> list[Camera]:
     return [camera(f"{0x20000000 + i:08x}", f"Camera {i:05d}") for i in range(count)]
 
 

@@ -22,7 +22,7 @@ import urwid
 
 from een_tui import exitcodes
 from een_tui.api.client import EenClient
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.logsetup import setup_logging
 from een_tui.signals import handle_signals
 from een_tui.termenv import no_color_requested
@@ -239,7 +239,7 @@ class App:
         under = self.body.original_widget
         self.body.original_widget = HelpOverlay(under, lambda: self._restore(under))
 
-    def show_details(self, device: Device) -> None:
+    def show_details(self, device: Camera) -> None:
         """The details of ``device`` above the camera list; Enter there downloads."""
         under = self.body.original_widget
 
@@ -284,6 +284,6 @@ class App:
         """(Re)load the device list in a worker greenlet."""
         self.camera_control.load()
 
-    def start_download(self, camera: Device | None) -> None:
+    def start_download(self, camera: Camera | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
         self.downloads.start(camera)
