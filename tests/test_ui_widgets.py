@@ -20,7 +20,7 @@ from een_tui.download.events import (
     WorkerState,
     WorkerUpdate,
 )
-from een_tui.ui import keymap
+from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import CameraList, CameraWalker, layout_for
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
 from een_tui.ui.details import DetailsOverlay
@@ -501,7 +501,7 @@ def test_help_is_generated_from_the_key_table_and_scrolls():
         assert binding.help in text
     assert "PgUp" in text and "Ctrl+C" in text and "Esc" in text
     for status in CameraStatus:  # the legend of the status symbols
-        assert f"{status.symbol}{' ' * 14}{status.label}" in text
+        assert f"{glyphs.UNICODE.status(status)}{' ' * 14}{status.label}" in text
     first = text_of(overlay.render((80, 20)))[2]
     press(overlay, (80, 20), "page down")
     assert text_of(overlay.render((80, 20)))[2] != first and not closed

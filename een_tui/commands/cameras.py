@@ -14,6 +14,7 @@ from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
 from een_tui.commands.common import add_connection_options, connect, report_error
 from een_tui.termenv import no_color_requested
+from een_tui.ui.glyphs import UNICODE
 
 # ANSI SGR colours per status, used only on a terminal without NO_COLOR.
 _COLOURS = {
@@ -129,7 +130,7 @@ def write_table(devices: list[Camera], out: TextIO, *, colour: bool) -> None:
     header.append("BRIDGE")
     out.write("  ".join(header).rstrip() + "\n")
     for device in devices:
-        status = _pad(f"{device.status.symbol} {device.status.label}", status_width)
+        status = _pad(f"{UNICODE.status(device.status)} {device.status.label}", status_width)
         if colour:
             status = f"\x1b[{_COLOURS[device.status]}m{status}\x1b[0m"
         cells = [
