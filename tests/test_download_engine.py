@@ -20,7 +20,7 @@ from een_tui.api.errors import (
     RateLimited,
     ServerError,
 )
-from een_tui.api.model import Camera
+from een_tui.api.model import Camera, Esn
 from een_tui.api.status import CameraStatus
 from een_tui.download import DownloadEngine, DownloadOptions
 from een_tui.download.events import (
@@ -325,6 +325,14 @@ def test_explicit_unusable_camera_is_refused_with_its_status(tmp_path):
     hostile = make_device(esn="1000c4ae\n")
     result, _ = run(FakeSource(), options(tmp_path), camera=hostile)
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
+
+
+def test_a_camera_with_a_v3_status_is_refused_with_its_words(tmp_path):
+    off = Camera(id=Esn.parse("1000c4ae"), name="Dock", status=CameraStatus.OFF,
+                 recording=None, raw_status="deviceOffline")
+    result, _ = run(FakeSource(), options(tmp_path), camera=off)
+    assert result.error_kind is FailureKind.NO_USABLE_CAMERA
+    assert "Off" in result.error and "deviceOffline" in result.error
 
 
 def test_random_mode_skips_cameras_failing_the_health_check(tmp_path):

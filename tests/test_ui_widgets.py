@@ -641,3 +641,11 @@ def test_box_widgets_render_the_size_they_are_given(small_account, tmp_path):
         DownloadScreen(20, 5, colors=256, no_color=False),
     ):
         check_box_sizing(widget)
+
+
+def test_a_camera_whose_api_does_not_say_it_records_shows_a_dash_in_the_list():
+    from dataclasses import replace
+
+    unknown = replace(camera("10001111", "Lobby"), recording=None, raw_status="online")
+    lines = text_of(CameraList([unknown]).render((80, 3), focus=True))
+    assert lines[1].split()[2:4] == ["–", "Lobby"]
