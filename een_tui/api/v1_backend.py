@@ -58,10 +58,6 @@ class V1Backend:
         return CameraList(cameras=tuple(c for c in rows if c.is_camera), skipped=devices.skipped,
                           others=tuple(c for c in rows if not c.is_camera))
 
-    def list_image_timestamps(self, esn: str, *, count: int, start: str = "now") -> list[str]:
-        """``/asset/list/image`` (the v1 planner's listing step)."""
-        return self.client.list_image_timestamps(esn, count=count, start=start)
-
     def plan_previews(self, esn: str, count: int, *, before: str | None = None,
                       exclude: Iterable[str] = (), call: Retry | None = None) -> PreviewPlan:
         """Listing first, then the ``X-Ee-Prev`` walk; with ``before``: listing only, older
