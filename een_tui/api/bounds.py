@@ -7,11 +7,13 @@ total deadline of::
 
 where ``expected_bytes`` is the answer's ``Content-Length`` when it gives one (no more than the
 cap) and the cap otherwise, and ``MIN_RATE_BPS`` is 16 KiB/s (a slow mobile link). The sending
-of the request and the arrival of the headers must fit in it, and so must the body, read a piece
-at a time: an answer trickling in at one byte per second fails with a retryable
-:class:`NetworkError` when the deadline passes. Every body has a size cap (:data:`MAX_JSON_BYTES`
-for JSON answers, :data:`MAX_IMAGE_BYTES` for images, :data:`MAX_ERROR_BODY` for error answers):
-a bigger one is a :class:`ProtocolError`, and no more than the cap is ever held in memory.
+of the request and the arrival of the headers must fit in ``2 x timeout`` (a connect and a
+first answer), the whole body in the deadline, read a piece at a time: an answer trickling in
+at one byte per second fails with a retryable :class:`NetworkError` when the deadline passes
+(at most one read, i.e. one ``timeout``, late). Every body has a size cap
+(:data:`MAX_JSON_BYTES` for JSON answers, :data:`MAX_IMAGE_BYTES` for images,
+:data:`MAX_ERROR_BODY` for error answers, which are cut there): a bigger one is a
+:class:`ProtocolError`, and no more than the cap is ever held in memory.
 """
 
 from __future__ import annotations
@@ -77,13 +79,15 @@ def bounded_request(session: requests.Session, method: str, url: str, *, timeout
     with :func:`read_body` / :func:`iter_body`); a ``Content-Length`` above ``max_bytes`` is a
     :class:`ProtocolError`. Network failures are een_tui errors."""
     deadline = Deadline(timeout, max_bytes)
-    timer = gevent.Timeout(deadline.seconds, _Expired)
+    timer = gevent.Timeout(deadline_s(timeout, 0), _Expired)
     try:
         with timer, transport_errors(url, timeout=timeout):
             response = session.request(method, url, stream=True, timeout=(timeout, timeout),
                                        **kwargs)
     except _Expired:
-        raise _expired(f"request to {host_of_url(url)}", deadline) from None
+        raise errors.NetworkError(
+            f"no complete answer from {host_of_url(url)} within {deadline_s(timeout, 0):g} s "
+            "(2 x --timeout; deadline)") from None
     length = _content_length(response)
     if length is not None and length > max_bytes:
         response.close()

@@ -73,7 +73,6 @@ class EenHttpSession(requests.Session):
         strip it otherwise."""
         target = prepared_request.url or ""
         if origin_of(response.url or "")[0] == "https" and origin_of(target)[0] != "https":
-            response.close()
             raise errors.ProtocolError(
                 f"{urlsplit(response.url or '').netloc} redirects to plain http "
                 f"({redirect_target(response)}); not followed")
