@@ -21,7 +21,7 @@ from een_tui.api.backend import AskCode, drive_login
 from een_tui.api.bounds import MAX_IMAGE_BYTES, MAX_JSON_BYTES, bounded_request
 from een_tui.api.credentials import Credentials
 from een_tui.api.devices import DeviceList
-from een_tui.api.relogin_guard import QUICK_RELOGINS_MAX, RELOGIN_MIN_INTERVAL_S, ReloginGuard
+from een_tui.api.relogin_guard import RELOGINS_PER_RUN, ReloginGuard
 from een_tui.api.responses import (
     ImageHeaders,
     api_error,
@@ -38,8 +38,7 @@ from een_tui.api.v1_http import error_details, new_http_session, read_json
 from een_tui.api.v1_login import V1LoginFlow
 
 __all__ = [
-    "QUICK_RELOGINS_MAX",
-    "RELOGIN_MIN_INTERVAL_S",
+    "RELOGINS_PER_RUN",
     "TWO_FACTOR_METHODS",
     "AuthChallenge",
     "ConnectionSettings",

@@ -50,8 +50,12 @@ class V1DataCalls:
             return []
         if not isinstance(body, list):
             raise errors.ProtocolError("the image list is not an array")
-        stamps = {entry.get("s") for entry in body if isinstance(entry, dict)}
-        valid = sorted((s for s in stamps if is_een_timestamp(s)), reverse=True)
+        stamps = [entry.get("s") for entry in body if isinstance(entry, dict)]
+        good = [s for s in stamps if isinstance(s, str) and is_een_timestamp(s)]
+        valid = sorted(set(good), reverse=True)
+        skipped = len(body) - len(good)
+        if skipped:
+            log.warning("image list of %s: %d malformed entries skipped", esn, skipped)
         if len(valid) < len(body):
             log.info("image list of %s: %d entries, %d distinct valid", esn, len(body), len(valid))
         return valid
