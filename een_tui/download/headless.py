@@ -61,6 +61,7 @@ class HeadlessPrinter:
         self.progress = DownloadProgress()  # the run's state; this class only renders it
         self._last_draw = 0.0
         self._line_shown = False
+        self._dead = False  # the stream failed: nothing more is written
 
     def handle(self, event: Event) -> None:
         """The engine's ``on_event`` callback."""
@@ -98,15 +99,13 @@ class HeadlessPrinter:
 
     def _line(self, text: str) -> None:
         self._clear()
-        self.stream.write(clean_text(text) + "\n")  # last line of defence: no raw controls
-        self.stream.flush()
+        self._write(clean_text(text) + "\n")  # last line of defence: no raw controls
         if self.live:
             self._draw(force=True)
 
     def _clear(self) -> None:
         if self._line_shown:
-            self.stream.write(CLEAR_LINE)
-            self.stream.flush()
+            self._write(CLEAR_LINE)
             self._line_shown = False
 
     def _draw(self, *, force: bool = False) -> None:
@@ -124,9 +123,19 @@ class HeadlessPrinter:
             f"{human_bytes(progress.bytes_saved)} | {progress.download_rate(now):.1f} images/s"
         )
         width = shutil.get_terminal_size((80, 24)).columns
-        self.stream.write(CLEAR_LINE + text[: max(10, width - 1)])
-        self.stream.flush()
+        self._write(CLEAR_LINE + text[: max(10, width - 1)])
         self._line_shown = True
+
+    def _write(self, text: str) -> None:
+        """Write and flush; a stream that fails (a terminal that hung up) is given up on, so
+        the run still ends cleanly."""
+        if self._dead:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # EIO on a hung-up terminal, EPIPE, a closed stream
+            self._dead = True
 
 
 def summary_lines(result: RunFinished) -> list[str]:
