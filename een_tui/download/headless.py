@@ -25,7 +25,7 @@ from een_tui.download.events import (
 )
 from een_tui.download.health import describe_camera
 from een_tui.download.progress import DownloadProgress
-from een_tui.units import human_bytes
+from een_tui.units import human_bytes, human_duration
 
 LIVE_INTERVAL_S = 0.1
 CLEAR_LINE = "\r\x1b[K"
@@ -62,11 +62,14 @@ class HeadlessPrinter:
         self._last_draw = 0.0
         self._line_shown = False
         self._dead = False  # the stream failed: nothing more is written
+        self._rate_note_until = 0.0  # a rate-limit wait is being shown until then
 
     def handle(self, event: Event) -> None:
         """The engine's ``on_event`` callback."""
         self.progress.apply(event)
         if isinstance(event, WorkerUpdate):
+            if event.rate_limited and event.retry_in_s is not None:
+                self._rate_limited(event.retry_in_s)
             self._draw()
         elif isinstance(event, ImageSaved):
             if self.live:
@@ -96,6 +99,14 @@ class HeadlessPrinter:
             if self.summary:
                 for line in summary_lines(event):
                     self._line(line)
+
+    def _rate_limited(self, wait_s: float) -> None:
+        """One status line per wait the server imposes (not one per worker)."""
+        now = time.monotonic()
+        if now < self._rate_note_until:
+            return
+        self._rate_note_until = now + wait_s
+        self._line(f"rate limited by EEN (429): retry in {human_duration(wait_s)}…")
 
     def _line(self, text: str) -> None:
         self._clear()
