@@ -140,13 +140,27 @@ def test_ctrl_d_at_a_prompt_ends_with_a_clear_message(emulator, prompt):
     assert "Traceback" not in rest and "unexpected error" not in rest
 
 
-def test_an_ascii_only_stdout_shows_a_non_ascii_camera_name(emulator):
-    env = {**os.environ, "PYTHONIOENCODING": "ascii", "EEN_PASSWORD": emulator.demo_password}
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C"}])
+def test_a_stdout_that_cannot_encode_a_camera_name(proxied, emulator, env):
+    def accented(request):
+        reply = proxied.proxied(request)
+        rows = json.loads(reply.body)
+        for row in rows:
+            row[2] = f"Caméra {row[2]} Entrée ☃"
+        reply.body = rows
+        reply.headers = [(k, v) for k, v in reply.headers if k.lower() != "content-type"]
+        return reply
+
+    proxied.on("GET", "/g/device/list", accented)
+    env = {**os.environ, "EEN_PASSWORD": "placeholder", "PYTHONUTF8": "0", **env}
+    env.pop("LANG", None) if "LC_ALL" in env else None
     done = subprocess.run(
-        [sys.executable, "-m", "een_tui", "cameras", "--login-url", emulator.url, "--username",
-         emulator.demo_username, "--no-session-cache", "--all"],
+        [sys.executable, "-m", "een_tui", "cameras", "--login-url", proxied.url, "--api-url",
+         proxied.url, "--username", emulator.demo_username, "--no-session-cache", "--all"],
         capture_output=True, env=env, timeout=60)
-    names = done.stdout.decode("ascii")  # it is ASCII, whatever the names hold
-    assert done.returncode == exitcodes.OK, done.stderr
-    assert "Traceback" not in done.stderr.decode("ascii", "replace")
-    assert "?" in names  # a name the encoding lacks is shown, with "?" for what it cannot
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == exitcodes.OK, err
+    assert "Traceback" not in err and "unexpected error" not in err
+    out = done.stdout.decode("utf-8", "replace")
+    assert "Cam" in out and "Entr" in out  # the names are shown ...
+    assert "Caméra" in out or "Cam?ra" in out  # ... whole, or with "?" for what cannot be
