@@ -29,6 +29,8 @@ from een_tui.api.v3.tokens import CODE_LIFETIME_S, OAuthClient, TokenEndpoint
 
 log = logging.getLogger(__name__)
 
+POLL_S = 0.25
+
 
 class LoginTimedOut(errors.AuthError):
     """No code arrived in time (the code would have expired anyway)."""
@@ -192,7 +194,10 @@ def _lines(stream: IO[str]) -> Iterator[str]:
         return
     pending = b""
     while True:
-        gevent.select.select([fd], [], [])
+        # A timeout on each poll: a select without one was seen to miss a pipe's EOF.
+        readable, _, _ = gevent.select.select([fd], [], [], POLL_S)
+        if not readable:
+            continue
         data = os.read(fd, 4096)
         if not data:
             if pending:
