@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 import gevent
 import pytest
 import requests
+from v3_server import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, RunningFake
 
 from een_tui.api import errors
 from een_tui.api.v3 import oauth
 from een_tui.api.v3.login_flow import BrowserLogin
 from een_tui.api.v3.token_cache import TokenCache
 from een_tui.api.v3.tokens import CodeRejected, OAuthClient
-from tests.v3_server import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, RunningFake
 
 NO_DISPLAY = {"PATH": "/usr/bin"}
 

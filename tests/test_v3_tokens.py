@@ -7,12 +7,12 @@ import stat
 
 import gevent
 import pytest
+from v3_server import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, RunningFake
 
 from een_tui.api import errors
 from een_tui.api.v3.backend import V3Backend
 from een_tui.api.v3.token_cache import CachedTokens, TokenCache, TokenSet
 from een_tui.api.v3.tokens import LoginNeeded, OAuthClient
-from tests.v3_server import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, RunningFake
 
 
 @pytest.fixture

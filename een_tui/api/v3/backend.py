@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import IO, Any
 
 from een_tui.api import errors
@@ -25,7 +26,7 @@ from een_tui.api.v3.cameras import Bridge, bridge_from_row, camera_list
 from een_tui.api.v3.client import V3Client
 from een_tui.api.v3.login_flow import BrowserLogin, LoginPrompt
 from een_tui.api.v3.plan import V3Planner
-from een_tui.api.v3.responses import FrameHeaders
+from een_tui.api.v3.responses import DeviceUnavailable, FrameHeaders
 from een_tui.api.v3.token_cache import TokenCache
 from een_tui.api.v3.token_manager import TokenManager
 from een_tui.api.v3.tokens import CODE_LIFETIME_S, LoginNeeded, OAuthClient, TokenEndpoint
@@ -212,7 +213,8 @@ class V3Backend:
         ``before``: only older ones, empty when the camera has nothing older."""
         planner = self._require_planner()
         if before is None:
-            times, source = planner.newest(esn, count, call=call)
+            live = (call or _direct)(self._live_frame_time, esn)
+            times, source = planner.newest(esn, count, newest=live, call=call)
         else:
             if not is_een_timestamp(before):
                 raise errors.ConfigurationError(f"{before!r} is not a timestamp")
@@ -242,11 +244,25 @@ class V3Backend:
                 headers, chunks):
             yield _v1_headers(headers), chunks
 
+    def shortfall_reason(self, esn: str) -> str | None:
+        """Why the plan of ``esn`` found no more frames (e.g. an ``onDemand`` camera with few
+        recorded previews), for the message of an incomplete run; None when it did not run
+        out."""
+        return self._planner.shortfall.get(esn) if self._planner is not None else None
+
     def check_live(self, esn: str) -> FrameHeaders:
         """The health check: ``liveImage`` answers (503 :class:`DeviceUnavailable` = the
         camera is not usable). The image itself is not read."""
         with self.client.open_live_image(esn) as (headers, _chunks):
             return headers
+
+    def _live_frame_time(self, esn: str) -> datetime | None:
+        """The health check before a plan: ``liveImage`` must answer (503: the camera is not
+        usable, said at once, not retried); its frame time starts the plan (server clock)."""
+        try:
+            return self.check_live(esn).time
+        except DeviceUnavailable as exc:
+            raise errors.PlanFailed(f"the camera gives no live image: {exc}") from exc
 
     def close(self) -> None:
         """Close the connections (the cached login stays valid)."""
@@ -257,6 +273,10 @@ class V3Backend:
         if self._planner is None:
             raise errors.AuthError("not logged in to EEN (v3)")
         return self._planner
+
+
+def _direct(step: Callable[..., Any], *args: Any) -> Any:
+    return step(*args)
 
 
 def _v1_headers(headers: FrameHeaders) -> ImageHeaders:

@@ -97,6 +97,7 @@ class V3Planner:
         self.client = client
         self._now = now
         self._settings: dict[str, PreviewSettings] = {}
+        self.shortfall: dict[str, str] = {}  # camera -> why it has no more frames, in words
 
     def settings_of(self, esn: str, call: Call | None = None) -> PreviewSettings:
         """The camera's preview settings (asked once per camera; defaults when refused)."""
@@ -134,6 +135,7 @@ class V3Planner:
         settings = self.settings_of(esn, call)
         first = call(self._frame, esn, oldest, "timestamp__lt")
         if first is None or first.time is None or first.time >= oldest:
+            self.shortfall[esn] = _no_previews(settings, older=True)
             return [], "none older"
         gap_ms = (oldest - first.time) / timedelta(milliseconds=1)
         if settings.sparse or gap_ms > SPARSE_GAP_STEPS * settings.step_ms:
@@ -176,10 +178,11 @@ def _direct(step: Callable[..., Any], *args: Any) -> Any:
     return step(*args)
 
 
-def _no_previews(settings: PreviewSettings) -> str:
+def _no_previews(settings: PreviewSettings, *, older: bool = False) -> str:
     why = ""
     if settings.transmit_mode == "onDemand":
         why = " (it sends previews only while someone watches it in EEN)"
     elif settings.transmit_mode == "event":
         why = " (it sends previews only on events)"
-    return f"the camera has no recorded preview images{why}"
+    what = "no older recorded preview images" if older else "no recorded preview images"
+    return f"the camera has {what}{why}"
