@@ -204,6 +204,12 @@ class FakeV3:
                 row = next(c for c in self.cameras if c["id"] == cam)
                 if row.get("status", {}).get("connectionStatus") != "online":
                     return self._error(start_response, 503, "unavailable", "deviceUnavailable")
+                if not frames:  # live, but nothing recorded (onDemand nobody watched)
+                    body = _jpeg(0)
+                    start_response("200 OK", [
+                        ("Content-Type", "image/jpeg"), ("Content-Length", str(len(body))),
+                        ("X-Een-Timestamp", iso(self.base_ms, self.zulu))])
+                    return [body]
                 i = len(frames) - 1
             else:
                 sides = [k for k in params if k.startswith("timestamp")]
