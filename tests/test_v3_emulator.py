@@ -115,3 +115,34 @@ def test_twenty_distinct_previews_with_five_in_flight(v3_emulator, tmp_path):
     stats = v3_emulator.stats()
     assert stats["v3_images_in_flight_max"] == 5
     assert stats["secrets_in_urls"] == 0
+
+
+def test_token_expiring_mid_run_is_refreshed_once_for_all_workers(v3_emulator, tmp_path):
+    from een_tui.download.events import ImageSaved
+
+    backend = logged_in(v3_emulator, tmp_path, pool_size=5)
+    camera = next(c for c in backend.list_cameras().cameras
+                  if c.usable and c.name.startswith("CFA1"))
+    gevent.sleep(2.5)
+    v3_emulator.reset_stats()
+    oauth_state = v3_emulator.app.world.oauth
+    saved = []
+
+    def on_event(event):
+        if isinstance(event, ImageSaved):
+            saved.append(event)
+            if len(saved) == 6:  # the access token dies on the server, mid-run
+                for entry in oauth_state.access.values():
+                    entry.expires_at = 0.0
+
+    options = DownloadOptions(count=20, workers=5, out_dir=tmp_path / "out")
+    result = DownloadEngine(backend, options, on_event=on_event).run(camera=camera)
+    assert result.saved == 20 and not list((tmp_path / "out").rglob("*.part"))
+    stats = v3_emulator.stats()
+    assert stats["requests"]["POST /oauth2/token"] == {"200": 1}  # one refresh for everyone
+    assert stats["requests"]["GET /api/v3.0/media/recordedImage.jpeg"].get("401", 0) >= 1
+    assert stats["secrets_in_urls"] == 0
+    backend.close()
+    # the rotated refresh token is on disk: the next command runs without a new login
+    again = backend_for(v3_emulator, tmp_path)
+    assert again.resume() is True and again.list_cameras().cameras

@@ -16,6 +16,8 @@ from een_tui.api.settings import checked_base_url
 
 log = logging.getLogger(__name__)
 
+EXPIRY_MARGIN_S = 60.0  # refresh at most this long before the access token would expire
+
 
 @dataclass(frozen=True)
 class TokenSet:
@@ -26,6 +28,15 @@ class TokenSet:
     refresh_token: str | None
     expires_at: float
     api_url: str | None = None
+    issued_at: float = 0.0  # Unix time it was obtained (0: unknown)
+
+    @property
+    def refresh_margin_s(self) -> float:
+        """Refresh this long before expiry: a minute, or a tenth of a short lifetime."""
+        lifetime = self.expires_at - self.issued_at
+        if not self.issued_at or lifetime <= 0:
+            return EXPIRY_MARGIN_S
+        return min(EXPIRY_MARGIN_S, lifetime / 10)
 
     def __repr__(self) -> str:  # never show a token
         refresh = "set" if self.refresh_token else "none"
@@ -70,6 +81,7 @@ class TokenCache:
                     refresh_token=str(refresh) if refresh else None,
                     expires_at=float(data["expires_at"]),
                     api_url=checked_base_url(api_url) if api_url else None,
+                    issued_at=float(data.get("issued_at") or 0.0),
                 ))
             checked_base_url(cached.auth_url)
         except FileNotFoundError:

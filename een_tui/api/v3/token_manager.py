@@ -8,6 +8,7 @@ cache before they are published (before anyone could need the new refresh token)
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -17,7 +18,6 @@ import gevent.lock
 from een_tui.api import errors
 from een_tui.api.v3.token_cache import CachedTokens, TokenCache, TokenSet
 from een_tui.api.v3.tokens import (
-    EXPIRY_MARGIN_S,
     QUICK_REFRESH_WINDOW_S,
     QUICK_REFRESHES_MAX,
     LoginNeeded,
@@ -69,7 +69,7 @@ class TokenManager:
         """The access token to send and its generation; refreshes first (shared) when it is
         about to expire."""
         tokens, generation = self._tokens, self.generation
-        if not self.is_static and self._clock() >= tokens.expires_at - EXPIRY_MARGIN_S:
+        if not self.is_static and self._clock() >= tokens.expires_at - tokens.refresh_margin_s:
             self._refresh(generation, why="the access token is about to expire")
         return self._tokens.access_token, self.generation
 
@@ -81,9 +81,12 @@ class TokenManager:
                 return
             raise LoginNeeded("EEN refused the access token (401) and it cannot be refreshed: "
                               "get a new EEN_ACCESS_TOKEN or run een-tui login", status_code=401)
-        self._refresh(generation, why="401 on the current access token")
+        # A 401 on a token our clock still calls valid is odd; odd ones in a row mean EEN
+        # refuses fresh tokens, and refreshing again would loop.
+        odd = self._clock() < self._tokens.expires_at - 1
+        self._refresh(generation, why="401 on the current access token", odd=odd)
 
-    def _refresh(self, generation: int, *, why: str) -> None:
+    def _refresh(self, generation: int, *, why: str, odd: bool = False) -> None:
         with self._lock:
             if generation != self.generation:
                 return  # someone refreshed while we waited: retry with the new token
@@ -93,7 +96,7 @@ class TokenManager:
                 return
             now = time.monotonic()
             self._recent = [t for t in self._recent if now - t < QUICK_REFRESH_WINDOW_S]
-            if len(self._recent) >= QUICK_REFRESHES_MAX:
+            if odd and len(self._recent) >= QUICK_REFRESHES_MAX:
                 self._failure = LoginNeeded(
                     "EEN keeps refusing freshly refreshed tokens; run een-tui login again",
                     status_code=401)
@@ -107,9 +110,9 @@ class TokenManager:
                 self._forget_cache()
                 raise
             if fresh.api_url is None:
-                fresh = TokenSet(fresh.access_token, fresh.refresh_token, fresh.expires_at,
-                                 self._tokens.api_url)
-            self._recent.append(now)
+                fresh = dataclasses.replace(fresh, api_url=self._tokens.api_url)
+            if odd:
+                self._recent.append(now)
             self._remember(fresh)
             self._save(fresh)  # on disk before it is published
             self._tokens = fresh
@@ -124,7 +127,7 @@ class TokenManager:
         cached = self._cache.load(client.auth_url, client.client_id)
         if cached is None or cached.tokens.refresh_token in (None, self._tokens.refresh_token):
             return False
-        if cached.tokens.expires_at - EXPIRY_MARGIN_S <= self._clock():
+        if cached.tokens.expires_at - cached.tokens.refresh_margin_s <= self._clock():
             return False
         log.info("the token cache holds newer tokens (another een-tui refreshed): using them")
         self._remember(cached.tokens)

@@ -32,7 +32,6 @@ DEFAULT_AUTH_URL = "https://auth.eagleeyenetworks.com"
 SCOPE = "vms.all"
 CODE_LIFETIME_S = 300.0  # an authorization code lives 5 minutes
 DEFAULT_EXPIRES_IN_S = 3600.0  # when the answer has no usable expires_in
-EXPIRY_MARGIN_S = 60.0  # refresh this long before the access token would expire
 QUICK_REFRESH_WINDOW_S = 30.0
 QUICK_REFRESHES_MAX = 2
 _HOSTNAME_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
@@ -177,8 +176,9 @@ class TokenEndpoint:
         if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) \
                 or not 0 < expires_in < 366 * 86400:
             expires_in = DEFAULT_EXPIRES_IN_S
+        now = self._clock()
         return TokenSet(access_token=access, refresh_token=refresh or None,
-                        expires_at=self._clock() + float(expires_in),
+                        expires_at=now + float(expires_in), issued_at=now,
                         api_url=api_url_from(data.get("httpsBaseUrl"), self.client.auth_url))
 
 
