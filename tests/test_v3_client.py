@@ -158,3 +158,11 @@ def test_plain_http_only_to_loopback():
     for hostile in ({"hostname": "evil.com/x?", "port": 443}, {"hostname": "a", "port": 0},
                     {"hostname": "a.b", "port": True}, "api.c001", None):
         assert api_url_from(hostile, "https://auth.eagleeyenetworks.com") is None
+
+
+def test_a_static_token_without_an_api_host_asks_client_settings(fake):
+    with V3Client(TokenManager.static("static-access-token"), api_root=fake.url) as v3:
+        assert v3.user_self()["id"] == "u1"
+        assert v3.api_url == fake.url
+    assert [line.split("?")[0] for line in fake.app.request_lines] == [
+        "GET /api/v3.0/clientSettings", "GET /api/v3.0/users/self"]

@@ -146,3 +146,28 @@ def test_token_expiring_mid_run_is_refreshed_once_for_all_workers(v3_emulator, t
     # the rotated refresh token is on disk: the next command runs without a new login
     again = backend_for(v3_emulator, tmp_path)
     assert again.resume() is True and again.list_cameras().cameras
+
+
+def test_faults_on_images_still_give_twenty_files_and_no_part(tmp_path):
+    from een_tui.download.retry import RetryPolicy as DownloadRetry
+    from een_tui.emulator import EmulatorConfig, EmulatorServer
+
+    config = EmulatorConfig(seed=3, test_mode=True, image_latency_ms=20, fault_5xx=0.08,
+                            fault_429=0.04, retry_after_s=0.2, fault_reset=0.08,
+                            fault_truncate=0.08)
+    with EmulatorServer(config, host="127.0.0.1", port=0) as emu:
+        backend = logged_in(emu, tmp_path, pool_size=5)
+        camera = next(c for c in backend.list_cameras().cameras
+                      if c.usable and c.name.startswith("CFA1"))
+        gevent.sleep(2.5)
+        emu.reset_stats()
+        options = DownloadOptions(count=20, workers=5, out_dir=tmp_path / "out",
+                                  retry=DownloadRetry(backoff_base_s=0.01, backoff_max_s=0.1))
+        result = DownloadEngine(backend, options).run(camera=camera)
+        stats = emu.stats()
+    assert result.saved == 20 and len(list((tmp_path / "out").rglob("*.jpg"))) == 20
+    assert not list((tmp_path / "out").rglob("*.part"))
+    faulted = sum(n for line, codes in stats["requests"].items() if "/media/" in line
+                  for code, n in codes.items() if code != "200")
+    assert faulted >= 1  # the knobs did fire
+    assert stats["v3_images_in_flight_max"] <= 5

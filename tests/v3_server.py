@@ -110,6 +110,10 @@ class FakeV3:
             return self._error(start_response, 401, "unauthenticated",
                                "The client caller does not have a valid authentication credential")
         params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        if path == "/api/v3.0/clientSettings":
+            port = int(environ["SERVER_PORT"])
+            return self._json(start_response, 200,
+                              {"httpsBaseUrl": {"hostname": "127.0.0.1", "port": port}})
         if path == "/api/v3.0/users/self":
             return self._json(start_response, 200, {
                 "id": "u1", "firstName": "Demo", "lastName": "User",
