@@ -157,8 +157,8 @@ class V3Backend:
         raise errors.MissingCredentials(NEEDS_BROWSER)
 
     def login_flow(self, **options: Any) -> V3LoginFlow:
-        """A fresh browser login (``options`` go to :class:`BrowserLogin`, e.g. ``stream``
-        hints for tests: ``listen_port``, ``env``, ``open_browser``)."""
+        """A fresh browser login; ``options`` go to :class:`BrowserLogin` (``listen``,
+        ``listen_port``, ``env``, ``open_browser``)."""
         if self.oauth is None:
             raise errors.ConfigurationError("a v3 login needs a client id (EEN_CLIENT_ID)")
         login = self._browser_login(self.oauth, endpoint=self.endpoint, cache=self.cache,
