@@ -12,7 +12,7 @@ from v3_server import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, RunningFake
 
 from een_tui.api import errors
 from een_tui.api.v3 import oauth
-from een_tui.api.v3.login_flow import BrowserLogin
+from een_tui.api.v3.login_flow import BrowserLogin, LoginTimedOut
 from een_tui.api.v3.token_cache import TokenCache
 from een_tui.api.v3.tokens import CodeRejected, OAuthClient
 
@@ -191,3 +191,28 @@ def test_no_listener_for_a_redirect_uri_off_this_machine(fake, tmp_path):
     prompt = login.begin()
     assert prompt.listening_port is None
     assert any("paste" in hint for hint in prompt.hints)
+
+
+def test_no_code_in_time_stops_the_listener(fake, tmp_path):
+    login = make_login(fake, tmp_path)
+    prompt = login.begin()
+    with pytest.raises(LoginTimedOut, match="een-tui login again"):
+        login.wait(timeout=0.1)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{prompt.listening_port}/callback", timeout=2)
+
+
+def test_the_v3_backend_is_a_backend_and_its_flow_a_login_flow(fake, tmp_path):
+    from een_tui.api.backend import Backend, StepKind
+    from een_tui.api.v3.backend import V3Backend
+
+    backend = V3Backend(OAuthClient(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, auth_url=fake.url),
+                        cache=TokenCache(tmp_path), api_url=fake.url)
+    assert isinstance(backend, Backend) and backend.api_version == "v3"
+    flow = backend.login_flow(listen=False, env=NO_DISPLAY)
+    step = flow.begin()
+    assert step.kind is StepKind.OPEN_URL and step.url.startswith(f"{fake.url}/oauth2/authorize?")
+    assert "5 minutes" in step.message and "paste" in step.message
+    with pytest.raises(errors.AuthError):
+        flow.send_code("sms")
+    assert flow.finish(fake.app.issue_code()).done and backend.resume()

@@ -135,6 +135,7 @@ class BrowserLogin:
         try:
             code = self._result.get(timeout=timeout)
         except gevent.Timeout:
+            self.close()
             raise LoginTimedOut("no login code arrived in time; run een-tui login again") from None
         finally:
             if reader is not None:
