@@ -216,3 +216,30 @@ def test_the_v3_backend_is_a_backend_and_its_flow_a_login_flow(fake, tmp_path):
     with pytest.raises(errors.AuthError):
         flow.send_code("sms")
     assert flow.finish(fake.app.issue_code()).done and backend.resume()
+
+
+def test_drive_shows_the_address_and_takes_a_pasted_line(fake, tmp_path):
+    from een_tui.api.v3.backend import V3Backend
+
+    backend = V3Backend(OAuthClient(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, auth_url=fake.url),
+                        cache=TokenCache(tmp_path), api_url=fake.url)
+    flow = backend.login_flow(listen=False, env=NO_DISPLAY)
+    shown = []
+    read_end, write_end = os.pipe()
+
+    def paste_when_shown():
+        while not shown:
+            gevent.sleep(0.01)
+        os.write(write_end, b"garbage!\n")
+        state = parse_qs(urlsplit(shown[0]).query)["state"][0]
+        os.write(write_end, f"?code={fake.app.issue_code()}&state={state}\n".encode())
+
+    helper = gevent.spawn(paste_when_shown)
+    with os.fdopen(read_end, "r") as stream:
+        assert flow.drive(stream, shown.append).done
+    helper.get(timeout=5)
+    os.close(write_end)
+    assert shown[0].startswith(f"{fake.url}/oauth2/authorize?")
+    assert any("5 minutes" in line for line in shown)
+    assert any("neither the address" in line for line in shown)  # the rejected paste, said
+    assert backend.user()["id"] == "u1"

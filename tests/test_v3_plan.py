@@ -7,8 +7,10 @@ import pytest
 from v3_server import RunningFake
 
 from een_tui.api import errors
+from een_tui.api.timestamps import format_een_timestamp
 from een_tui.api.v3.backend import V3Backend
 from een_tui.api.v3.plan import preview_settings
+from een_tui.api.v3.timestamps import from_ms
 
 CAM = "1000c4ae"
 
@@ -110,3 +112,14 @@ def test_bad_timestamps_are_refused_before_any_request(fake, backend):
     with pytest.raises(errors.ConfigurationError):
         backend.plan_previews(CAM, 3, before="yesterday")
     assert fake.app.request_lines == []
+
+
+@pytest.mark.parametrize(("shift", "words"), [(None, "no valid X-Een-Timestamp"),
+                                              (5000, "newer than the time asked")])
+def test_an_image_without_a_trustworthy_frame_time_is_refused(fake, backend, shift, words):
+    fake.app.add_camera(CAM, frames=10)
+    newest = fake.app.frames[CAM][-1]
+    stamp = format_een_timestamp(from_ms(newest))
+    fake.app.stamp_shift_ms = shift
+    with pytest.raises(errors.ProtocolError, match=words), backend.open_image(CAM, stamp):
+        pass

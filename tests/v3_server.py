@@ -69,6 +69,7 @@ class FakeV3:
         self.in_flight = 0
         self.max_in_flight = 0
         self.zulu = False
+        self.stamp_shift_ms: int | None = 0
         self.forced: dict[str, tuple[int, dict, dict]] = {}  # path -> (status, headers, body)
         self.https_base: dict | None = None
 
@@ -230,8 +231,9 @@ class FakeV3:
         if not 0 <= i < len(frames):
             return self._error(start_response, 404, "notFound", "no image")
         body = _jpeg(i)
-        headers = [("Content-Type", "image/jpeg"), ("Content-Length", str(len(body))),
-                   ("X-Een-Timestamp", iso(frames[i], self.zulu))]
+        headers = [("Content-Type", "image/jpeg"), ("Content-Length", str(len(body)))]
+        if self.stamp_shift_ms is not None:  # a broken server: None = no header at all
+            headers.append(("X-Een-Timestamp", iso(frames[i] + self.stamp_shift_ms, self.zulu)))
         if i > 0:
             headers.append(("X-Een-PrevToken", _token(cam, i - 1)))
         if i + 1 < len(frames):

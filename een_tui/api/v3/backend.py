@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from typing import IO, Any
+from datetime import datetime, timedelta
+from typing import Any
 
 from een_tui.api import errors
-from een_tui.api.backend import LoginStep, PreviewPlan, Retry, StepKind
+from een_tui.api.backend import PreviewPlan, Retry
 from een_tui.api.credentials import Credentials
 from een_tui.api.model import CameraList
 from een_tui.api.responses import ImageHeaders
@@ -24,56 +24,18 @@ from een_tui.api.secrets import register_secret
 from een_tui.api.timestamps import format_een_timestamp, is_een_timestamp, parse_een_timestamp
 from een_tui.api.v3.cameras import Bridge, bridge_from_row, camera_list
 from een_tui.api.v3.client import V3Client
-from een_tui.api.v3.login_flow import BrowserLogin, LoginPrompt
+from een_tui.api.v3.login_flow import BrowserLogin, V3LoginFlow
 from een_tui.api.v3.plan import V3Planner
 from een_tui.api.v3.responses import DeviceUnavailable, FrameHeaders
 from een_tui.api.v3.token_cache import TokenCache
 from een_tui.api.v3.token_manager import TokenManager
-from een_tui.api.v3.tokens import CODE_LIFETIME_S, LoginNeeded, OAuthClient, TokenEndpoint
+from een_tui.api.v3.tokens import LoginNeeded, OAuthClient, TokenEndpoint
 
 __all__ = ["V3Backend", "V3LoginFlow"]
 
 log = logging.getLogger(__name__)
 
 NEEDS_BROWSER = "EEN API v3 needs a login in a browser: run een-tui login"
-
-
-class V3LoginFlow:
-    """The browser login as a :class:`~een_tui.api.backend.LoginFlow`: ``begin`` gives the
-    URL (OPEN_URL); ``finish(None)`` waits for the loopback listener, ``finish(text)`` takes the
-    pasted address or code. :meth:`wait` also reads pasted lines from a terminal or pipe."""
-
-    def __init__(self, login: BrowserLogin, on_done: Callable[[TokenManager], None]) -> None:
-        self.login = login
-        self._on_done = on_done
-        self.prompt: LoginPrompt | None = None
-
-    def begin(self, credentials: Credentials | None = None) -> LoginStep:
-        """Start (``credentials`` are not used by v3): OPEN_URL with the hints."""
-        self.prompt = self.login.begin()
-        message = " ".join((*self.prompt.hints, self.prompt.paste_help))
-        return LoginStep(StepKind.OPEN_URL, message, url=self.prompt.authorize_url)
-
-    def send_code(self, method: str) -> LoginStep:
-        """v3 sends no code anywhere: the browser shows the EEN login."""
-        raise errors.AuthError("EEN API v3 logins have no code to send; open the login address")
-
-    def wait(self, stream: IO[str] | None = None, *,
-             on_rejected: Callable[[str], None] | None = None) -> LoginStep:
-        """Wait for the listener or a pasted line of ``stream``, then finish: DONE."""
-        code = self.login.wait(stream, timeout=CODE_LIFETIME_S + 60, on_rejected=on_rejected)
-        return self.finish(code)
-
-    def finish(self, answer: str | None = None) -> LoginStep:
-        """Trade the code for tokens (waiting for the listener when ``answer`` is None)."""
-        if answer is None:
-            answer = self.login.wait(timeout=CODE_LIFETIME_S + 60)
-        self._on_done(self.login.finish(answer))
-        return LoginStep(StepKind.DONE)
-
-    def close(self) -> None:
-        """Stop the listener."""
-        self.login.close()
 
 
 class V3Backend:
@@ -240,8 +202,14 @@ class V3Backend:
         actually sent."""
         if not is_een_timestamp(timestamp):
             raise errors.RequestRejected(f"{timestamp!r} is not a timestamp")
-        with self.client.open_recorded_image(esn, at=parse_een_timestamp(timestamp)) as (
-                headers, chunks):
+        asked = parse_een_timestamp(timestamp)
+        with self.client.open_recorded_image(esn, at=asked) as (headers, chunks):
+            # The frame's own time names the file and deduplicates: without it, or with one
+            # after the asked time, the answer cannot be trusted to be a distinct frame.
+            if headers.time is None:
+                raise errors.ProtocolError("the image answer has no valid X-Een-Timestamp")
+            if headers.time > asked + timedelta(milliseconds=1):
+                raise errors.ProtocolError("the image answer is newer than the time asked for")
             yield _v1_headers(headers), chunks
 
     def shortfall_reason(self, esn: str) -> str | None:

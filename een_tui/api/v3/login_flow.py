@@ -22,6 +22,8 @@ import gevent.event
 import gevent.select
 
 from een_tui.api import errors
+from een_tui.api.backend import LoginStep, StepKind
+from een_tui.api.credentials import Credentials
 from een_tui.api.v3 import oauth
 from een_tui.api.v3.token_cache import TokenCache
 from een_tui.api.v3.token_manager import OnSecret, TokenManager
@@ -183,6 +185,60 @@ class BrowserLogin:
                     return
                 if on_rejected is not None:
                     on_rejected(str(exc))
+
+
+class V3LoginFlow:
+    """The browser login as a :class:`~een_tui.api.backend.LoginFlow`: ``begin`` gives the
+    URL (OPEN_URL); ``finish(None)`` waits for the loopback listener, ``finish(text)`` takes the
+    pasted address or code. :meth:`wait` also reads pasted lines from a terminal or pipe."""
+
+    def __init__(self, login: BrowserLogin, on_done: Callable[[TokenManager], None]) -> None:
+        self.login = login
+        self._on_done = on_done
+        self.prompt: LoginPrompt | None = None
+
+    def begin(self, credentials: Credentials | None = None) -> LoginStep:
+        """Start (``credentials`` are not used by v3): OPEN_URL with the hints."""
+        self.prompt = self.login.begin()
+        message = " ".join((*self.prompt.hints, self.prompt.paste_help))
+        return LoginStep(StepKind.OPEN_URL, message, url=self.prompt.authorize_url)
+
+    def send_code(self, method: str) -> LoginStep:
+        """v3 sends no code anywhere: the browser shows the EEN login."""
+        raise errors.AuthError("EEN API v3 logins have no code to send; open the login address")
+
+    def wait(self, stream: IO[str] | None = None, *,
+             on_rejected: Callable[[str], None] | None = None) -> LoginStep:
+        """Wait for the listener or a pasted line of ``stream``, then finish: DONE."""
+        code = self.login.wait(stream, timeout=CODE_LIFETIME_S + 60, on_rejected=on_rejected)
+        return self.finish(code)
+
+    def finish(self, answer: str | None = None) -> LoginStep:
+        """Trade the code for tokens (waiting for the listener when ``answer`` is None)."""
+        if answer is None:
+            answer = self.login.wait(timeout=CODE_LIFETIME_S + 60)
+        self._on_done(self.login.finish(answer))
+        return LoginStep(StepKind.DONE)
+
+    def drive(self, stream: IO[str] | None, show: Callable[[str], None]) -> LoginStep:
+        """The whole login for a terminal: ``show`` the address and hints (and each rejected
+        paste), then wait for the listener or a pasted line of ``stream``: DONE."""
+        step = self.begin()
+        assert step.url is not None
+        show(step.url)
+        for hint in (*(self.prompt.hints if self.prompt else ()),):
+            show(hint)
+        if stream is not None and self.prompt is not None:
+            show(self.prompt.paste_help)
+        try:
+            return self.wait(stream, on_rejected=show)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the listener."""
+        self.login.close()
+
 
 
 def _lines(stream: IO[str]) -> Iterator[str]:
