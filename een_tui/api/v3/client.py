@@ -90,11 +90,10 @@ class V3Client:
         """One request with the current token; on 401 a shared refresh and one more try."""
         for attempt in (1, 2):
             token, generation = self.tokens.access()
-            headers = {"Authorization": f"Bearer {token}"}
-            if accept:
-                headers["Accept"] = accept
+            headers = {"Accept": accept} if accept else {}
             response = wire.send(self._http, method, url, timeout=self.timeout, params=params,
-                                 headers=headers, stream=stream, redirects=True)
+                                 headers=headers, auth=wire.BearerAuth(token), stream=stream,
+                                 redirects=True)
             if response.status_code == 401 and attempt == 1:
                 wire.read_body(response, limit=65536)
                 self.tokens.after_401(generation)

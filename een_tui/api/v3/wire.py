@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import requests
+import requests.auth
 from requests.adapters import HTTPAdapter
 
 from een_tui import __version__
@@ -17,15 +18,29 @@ from een_tui.api.transport_errors import guarded_chunks, transport_errors
 CHUNK_SIZE = 16 * 1024
 
 
+class BearerAuth(requests.auth.AuthBase):
+    """``Authorization: Bearer <token>``, given as requests ``auth`` so that no ``.netrc``
+    entry can replace it (proxies from the environment still apply, as for v1)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
+
+
 def new_session(pool_size: int) -> requests.Session:
     """A keep-alive session with at most ``pool_size`` connections per host, no retries of its
-    own, no environment (``.netrc`` credentials, proxies), and an een-tui User-Agent."""
+    own, and an een-tui User-Agent."""
     session = requests.Session()
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(1, pool_size), max_retries=0,
                           pool_block=True)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
-    session.trust_env = False
     session.headers.update({"User-Agent": f"een-tui/{__version__}"})
     return session
 
