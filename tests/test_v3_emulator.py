@@ -8,7 +8,6 @@ import io
 import os
 from urllib.parse import urlsplit
 
-import gevent
 import pytest
 import requests
 from PIL import Image
@@ -101,7 +100,6 @@ def test_twenty_distinct_previews_with_five_in_flight(v3_emulator, tmp_path):
     backend = logged_in(v3_emulator, tmp_path, pool_size=5)
     camera = next(c for c in backend.list_cameras().cameras
                   if c.usable and c.name.startswith("CFA1"))
-    gevent.sleep(2.5)  # let the emulated camera record a few seconds of previews
     v3_emulator.reset_stats()
     options = DownloadOptions(count=20, workers=5, out_dir=tmp_path / "out")
     result = DownloadEngine(backend, options).run(camera=camera)
@@ -123,7 +121,6 @@ def test_token_expiring_mid_run_is_refreshed_once_for_all_workers(v3_emulator, t
     backend = logged_in(v3_emulator, tmp_path, pool_size=5)
     camera = next(c for c in backend.list_cameras().cameras
                   if c.usable and c.name.startswith("CFA1"))
-    gevent.sleep(2.5)
     v3_emulator.reset_stats()
     oauth_state = v3_emulator.app.world.oauth
     saved = []
@@ -159,7 +156,6 @@ def test_faults_on_images_still_give_twenty_files_and_no_part(tmp_path):
         backend = logged_in(emu, tmp_path, pool_size=5)
         camera = next(c for c in backend.list_cameras().cameras
                       if c.usable and c.name.startswith("CFA1"))
-        gevent.sleep(2.5)
         emu.reset_stats()
         options = DownloadOptions(count=20, workers=5, out_dir=tmp_path / "out",
                                   retry=DownloadRetry(backoff_base_s=0.01, backoff_max_s=0.1))
