@@ -16,13 +16,14 @@ from een_tui.commands import (  # noqa: E402
     cameras,
     download,
     emulator,
+    login,
     logout,
     sheet,
     timelapse,
     tui,
 )
 
-COMMANDS = (cameras, download, emulator, logout, timelapse, sheet)
+COMMANDS = (cameras, download, emulator, login, logout, timelapse, sheet)
 
 
 def build_parser() -> argparse.ArgumentParser:
