@@ -196,3 +196,26 @@ def test_demo_v3_headless_logs_in_through_the_browser_flow(env):
     assert listing.returncode == 0, listing.stderr
     statuses = {row["connection_status"] for row in json.loads(listing.stdout)}
     assert "online" in statuses
+
+
+# The status table of issue 10, written out here (not taken from the code under test).
+STATUS_TABLE = {
+    "online": "online",
+    "off": "off",
+    "bridgeOffline": "internet_offline",
+    "deviceOffline": "offline",
+    "error": "offline",
+    "invalidCredentials": "password_needed",
+    "unknown": "unknown",
+}
+
+
+def test_every_status_of_the_table_through_cameras_json(env):
+    listing = een_tui(env, "cameras", "--demo", "--api", "v3", "--json")
+    assert listing.returncode == 0, listing.stderr
+    rows = json.loads(listing.stdout)
+    seen = set()
+    for row in rows:
+        assert row["status"] == STATUS_TABLE[row["connection_status"]], row
+        seen.add(row["connection_status"])
+    assert seen == set(STATUS_TABLE)
