@@ -47,8 +47,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "List the account's cameras with their status decoded from the EEN status bitmask,\n"
             "sorted by status then name: a table and a summary line on stdout, or with --json\n"
             "an array of objects with id, name, type, status (online, off, internet_offline,\n"
-            "offline, password_needed, unknown), recording, status_bits (v1) or\nconnection_status (v3), is_unsupported,\n"
-            "bridges and usable. Colour only on a terminal, never with NO_COLOR set."),
+            "offline, password_needed, unknown), recording, status_bits (v1) or\n"
+            "connection_status (v3: the API's own value), is_unsupported, bridges and\n"
+            "usable. Colour only on a terminal, never with NO_COLOR set."),
         epilog=exitcodes.EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_arguments(p)
     p.set_defaults(run=run)
