@@ -219,3 +219,41 @@ def test_every_status_of_the_table_through_cameras_json(env):
         assert row["status"] == STATUS_TABLE[row["connection_status"]], row
         seen.add(row["connection_status"])
     assert seen == set(STATUS_TABLE)
+
+
+def test_cameras_all_lists_the_bridges_from_the_bridge_list(emu, env):
+    login_by_paste(emu, env)
+    listing = een_tui(env, "cameras", "--all", "--json")
+    assert listing.returncode == 0, listing.stderr
+    rows = json.loads(listing.stdout)
+    bridges = {r["id"] for r in rows if r["type"] == "bridge"}
+    assert bridges
+    assert emu.stats()["requests"]["GET /api/v3.0/bridges"]["200"] >= 1
+    cameras = [r for r in rows if r["type"] == "camera"]
+    assert {b for r in cameras for b in r["bridges"]} & bridges  # the cameras' own bridges
+
+
+def test_an_access_token_from_the_portal_works_without_a_login(emu, env):
+    from v3_emulator_helpers import login
+
+    token = login(emu)["access_token"]
+    env = {k: v for k, v in env.items() if not k.startswith("EEN_")}
+    env.update(EEN_ACCESS_TOKEN=token, EEN_API_URL=emu.url)
+    listing = een_tui(env, "cameras", "--json")  # v3 by default: a token is set
+    assert listing.returncode == 0, listing.stderr
+    assert json.loads(listing.stdout)[0]["connection_status"]
+    assert token not in listing.stderr
+    assert emu.stats()["secrets_in_urls"] == 0
+
+
+def test_v1_login_caches_the_session_for_the_next_command(emu, env, tmp_path):
+    password = tmp_path / "password"
+    password.write_text(emu.demo_password + "\n")
+    v1 = {k: v for k, v in env.items() if not k.startswith("EEN_")}
+    v1.update(EEN_LOGIN_URL=emu.url, EEN_USERNAME=emu.demo_username)
+    done = een_tui(v1, "login", "--password-file", str(password))
+    assert done.returncode == 0, done.stderr
+    assert "logged in as" in done.stderr and "EEN API v1" in done.stderr
+    listing = een_tui(v1, "cameras", "--json")  # no password now: the cached session
+    assert listing.returncode == 0, listing.stderr
+    assert sum(emu.stats()["requests"]["POST /g/aaa/authenticate"].values()) == 1
