@@ -257,3 +257,15 @@ def test_v1_login_caches_the_session_for_the_next_command(emu, env, tmp_path):
     listing = een_tui(v1, "cameras", "--json")  # no password now: the cached session
     assert listing.returncode == 0, listing.stderr
     assert sum(emu.stats()["requests"]["POST /g/aaa/authenticate"].values()) == 1
+
+
+def test_an_on_demand_camera_ends_short_with_the_reason(env, tmp_path):
+    listing = een_tui(env, "cameras", "--demo", "--api", "v3", "--json")
+    [camera] = [r for r in json.loads(listing.stdout) if r["name"] == "SAM Service Bay"]
+    run = een_tui(env, "download", "--demo", "--api", "v3", "--camera", camera["id"],
+                  "--count", "20", "--out", str(tmp_path / "out"), "--json")
+    assert run.returncode == exitcodes.INCOMPLETE, run.stderr
+    summary = json.loads(run.stdout)
+    assert 0 < summary["saved"] < 20
+    assert "recorded preview images" in summary["error"]  # the backend's shortfall reason
+    assert "recorded preview images" in run.stderr
