@@ -219,6 +219,12 @@ def test_every_status_of_the_table_through_cameras_json(env):
         assert row["status"] == STATUS_TABLE[row["connection_status"]], row
         seen.add(row["connection_status"])
     assert seen == set(STATUS_TABLE)
+    table = een_tui(env, "cameras", "--demo", "--api", "v3")
+    assert table.returncode == 0, table.stderr
+    for label in ("Online", "Off", "Internet Offline", "Offline", "Password Needed", "Unknown"):
+        assert f" {label} " in table.stdout, label
+    assert " REC " not in table.stdout.split("\n", 1)[1]  # v3: no recording flag, "–"
+    assert " – " in table.stdout
 
 
 def test_cameras_all_lists_the_bridges_from_the_bridge_list(emu, env):
@@ -269,3 +275,10 @@ def test_an_on_demand_camera_ends_short_with_the_reason(env, tmp_path):
     assert 0 < summary["saved"] < 20
     assert "recorded preview images" in summary["error"]  # the backend's shortfall reason
     assert "recorded preview images" in run.stderr
+
+
+def test_logout_without_a_v3_login_says_so(env):
+    env = {k: v for k, v in env.items() if k not in ("EEN_CLIENT_ID", "EEN_CLIENT_SECRET")}
+    bye = een_tui(env, "logout", "--api", "v3")
+    assert bye.returncode == 0, bye.stderr
+    assert "no cached v3 login" in bye.stderr

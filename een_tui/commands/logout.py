@@ -95,8 +95,11 @@ def _logout_v3(values: dict) -> int:
     """Revoke the cached v3 login at ``/oauth2/revoke`` and delete the cached tokens (they go
     whatever EEN answers)."""
     environ = {k: v for k, v in os.environ.items() if k != "EEN_ACCESS_TOKEN"}
-    backend = v3_config.v3_backend(values, pool_size=1, environ=environ)
-    if not backend.resume_cached_only():
+    try:
+        backend = v3_config.v3_backend(values, pool_size=1, environ=environ)
+    except errors.MissingCredentials:  # no client id given, and none with cached tokens
+        backend = None
+    if backend is None or not backend.resume_cached_only():
         print("een-tui: no cached v3 login to log out", file=sys.stderr)
         return exitcodes.OK
     try:
