@@ -282,3 +282,32 @@ def test_logout_without_a_v3_login_says_so(env):
     bye = een_tui(env, "logout", "--api", "v3")
     assert bye.returncode == 0, bye.stderr
     assert "no cached v3 login" in bye.stderr
+
+
+def test_the_secret_from_a_file_and_the_cached_client_id_are_used(emu, env, tmp_path):
+    secret = tmp_path / "client-secret"
+    secret.write_text(emu.v3_client_secret + "\n")
+    secret.chmod(0o600)
+    env = {k: v for k, v in env.items() if k != "EEN_CLIENT_SECRET"}
+    process, _first, lines = start_login(env, "--client-secret-file", str(secret))
+    process.stdin.write(emu.v3_approve(authorize_url(lines)) + "\n")
+    process.stdin.flush()
+    code, err = finish(process)
+    assert code == exitcodes.OK, err
+    # later: no client id configured, no --api: the cached v3 login is found and used
+    later = {k: v for k, v in env.items() if k != "EEN_CLIENT_ID"}
+    listing = een_tui(later, "cameras", "--json", "--client-secret-file", str(secret))
+    assert listing.returncode == 0, listing.stderr
+    assert json.loads(listing.stdout)[0]["connection_status"]
+
+
+def test_the_config_file_chooses_v3(env, isolated_environment):
+    folder = isolated_environment / ".config" / "een-tui"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text('api = "v3"\n')
+    env = {k: v for k, v in env.items() if k != "EEN_CLIENT_ID"}
+    run = een_tui(env, "cameras")
+    assert run.returncode == exitcodes.AUTH_FAILED
+    assert "EEN_CLIENT_ID" in run.stderr  # v3 was chosen, and it needs a client id
+    v1 = een_tui(env, "cameras", "--api", "v1")
+    assert "EEN_CLIENT_ID" not in v1.stderr
