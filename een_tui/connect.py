@@ -24,6 +24,7 @@ from een_tui.api.session_cache import SessionCache
 from een_tui.api.settings import ConnectionSettings
 from een_tui.api.v1_backend import V1Backend
 from een_tui.api.v3.backend import NEEDS_BROWSER, V3Backend
+from een_tui.api.v3.oauth import quiet_open_browser
 from een_tui.api.v3.tokens import OAuthClient
 from een_tui.download.options import DEFAULT_WORKERS
 
@@ -93,9 +94,12 @@ class Connection:
         raise NotImplementedError
 
     def login_flow(self) -> LoginFlow:
-        """A fresh interactive login on this connection's client."""
+        """A fresh interactive login on this connection's client (the UI's: a v3 browser is
+        opened quietly, away from the terminal)."""
         if self.backend is None:
             raise errors.ConfigurationError("no EEN client to log in with")
+        if isinstance(self.backend, V3Backend):
+            return self.backend.login_flow(open_browser=quiet_open_browser)
         return self.backend.login_flow()
 
     def close(self) -> None:
