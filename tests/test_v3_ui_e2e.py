@@ -82,6 +82,8 @@ def test_the_login_screen_shows_the_address_and_takes_a_paste(terminals, account
     assert f"ssh -L {port}:127.0.0.1:{port}" in text
     url = address_on(text)
     assert url.startswith(f"{emu.url}/oauth2/authorize?")
+    t.send("not a code!\r")
+    t.wait_for("neither the address")
     redirect = emu.v3_approve(url)
     t.send(redirect + "\r")
     text = t.wait_for("cameras loaded")

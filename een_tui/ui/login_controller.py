@@ -154,7 +154,8 @@ class LoginController:
             login.send_code(text)  # the waiting greenlet trades it for tokens
         except oauth.LoginRefused as exc:
             self.cancel_browser(login_error_text(exc))
-        except errors.AuthError as exc:
+        except errors.AuthError as exc:  # not an address nor a code: paste again
+            self.screen.pasted.set_edit_text("")
             self.screen.show_error(login_error_text(exc))
 
     def cancel_browser(self, why: str = "Login cancelled.") -> None:
