@@ -311,3 +311,19 @@ def test_the_config_file_chooses_v3(env, isolated_environment):
     assert "EEN_CLIENT_ID" in run.stderr  # v3 was chosen, and it needs a client id
     v1 = een_tui(env, "cameras", "--api", "v1")
     assert "EEN_CLIENT_ID" not in v1.stderr
+
+
+def test_input_that_ends_without_a_code_and_no_listener_ends_the_login(emu, env):
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    redirect = f"http://127.0.0.1:{port}/callback"
+    emu.allow_redirect_uri(redirect)
+    try:
+        run = een_tui({**env, "EEN_REDIRECT_URI": redirect}, "login", "--api", "v3")
+    finally:
+        busy.close()
+    assert run.returncode == exitcodes.AUTH_FAILED, run.stderr
+    assert f"Port {port} is busy" in run.stderr
+    assert "the input ended" in run.stderr
