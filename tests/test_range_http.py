@@ -39,7 +39,8 @@ def test_a_range_yields_exactly_the_emulators_frames_page_by_page(emulator, logg
     end_ms = timeline.frame_ms(latest - 100)  # exactly on a frame: that one is in
     expected = _expected(timeline, start_ms, end_ms)
     assert len(expected) == 600
-    rng = TimeRange(EPOCH + timedelta(milliseconds=start_ms), EPOCH + timedelta(milliseconds=end_ms))
+    rng = TimeRange(EPOCH + timedelta(milliseconds=start_ms),
+                    EPOCH + timedelta(milliseconds=end_ms))
     emulator.reset_stats()
     cursor = V1Backend(logged_in_client).plan_range(esn, rng, page=128)
     first = cursor.next_page()
@@ -85,7 +86,7 @@ def test_every_thins_from_the_first_frame(emulator, logged_in_client):
 
 
 def test_a_range_before_history_is_empty(emulator, logged_in_client):
-    esn, timeline = _camera(emulator)
+    esn, _timeline = _camera(emulator)
     rng = _range("20000101000000.000", "20000101010000.000")
     assert V1Backend(logged_in_client).plan_range(esn, rng).next_page() == []
 

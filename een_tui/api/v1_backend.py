@@ -13,8 +13,8 @@ from een_tui.api.credentials import Credentials
 from een_tui.api.devices import DeviceList
 from een_tui.api.model import Camera, CameraList
 from een_tui.api.responses import ImageHeaders
-from een_tui.api.v1_login import V1LoginFlow
 from een_tui.api.time_range import TimeRange
+from een_tui.api.v1_login import V1LoginFlow
 from een_tui.api.v1_plan import build_plan, plan_by_listing
 from een_tui.api.v1_range import DEFAULT_PAGE, V1RangeCursor
 
