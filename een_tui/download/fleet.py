@@ -293,7 +293,8 @@ class FleetRun:
             message = f"{short} of {len(results)} camera(s) skipped or short"
         return FleetFinished(outcome=outcome, cameras=results, workers=self.options.workers,
                              elapsed_s=elapsed, error=message, error_kind=kind,
-                             out_dir=str(self.options.out_dir), images_fetched=sum(r.saved - r.already for r in results))
+                             out_dir=str(self.options.out_dir),
+                             images_fetched=sum(r.saved - r.already for r in results))
 
     def _emit(self, event: FleetEvent) -> None:
         if self.on_event is None:
