@@ -191,3 +191,20 @@ def test_an_unknown_camera_is_refused(emu, tmp_path, capsys):
     code = download(emu, tmp_path, "--camera", f"{esn},deadbeef", "--count", "1")
     assert code == exitcodes.NO_USABLE_CAMERA
     assert "deadbeef" in capsys.readouterr().err
+
+
+def test_one_image_per_camera_is_the_latest_without_a_listing(emu, tmp_path, capsys):
+    code = download(emu, tmp_path, "--status", "online", "--count", "1", "--workers", "5",
+                    "--json")
+    assert code == exitcodes.OK
+    good = emu.account.online_cameras()
+    stats = emu.stats()
+    assert stats["requests"][IMAGES] == {"200": len(good)}
+    assert "GET /asset/list/image" not in stats["requests"]
+    assert stats["images_in_flight_max"] == 5
+    now = emu.app.world.now_ms()
+    for camera in good:
+        [stamp] = saved(tmp_path, camera.esn)
+        timeline = emu.app.world.timelines.v1(camera)
+        assert now - 5000 <= _ms(stamp) <= now  # the latest frame, named by X-Ee-Timestamp
+        assert stamp == timeline.timestamp(timeline.floor_index(_ms(stamp)))

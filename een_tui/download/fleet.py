@@ -239,7 +239,8 @@ class FleetRun:
             pages = range_pages(self.client, esn, time_range)
         else:
             assert self.count is not None
-            pages = NewestPages(self.client, esn, self.count + self.options.spare_count)
+            pages = NewestPages(self.client, esn, self.count + self.options.spare_count,
+                                latest_first=self.count == 1)
         return Lane(camera, esn, folder, on_disk, self.count, pages, client=self.client,
                     options=self.options, stop=self._stop, session=self._session,
                     emit=self._emit)

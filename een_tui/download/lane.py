@@ -75,18 +75,27 @@ class CameraResult:
 
 class NewestPages:
     """The newest ``total`` frames first (listing, else the ``X-Ee-Prev`` walk), then older
-    ones by listing when spares run out; ``[]`` once there are none."""
+    ones by listing when spares run out; ``[]`` once there are none.
 
-    def __init__(self, client: PreviewSource, esn: str, total: int) -> None:
+    With ``latest_first`` (one image wanted) the first page is ``now``: the latest frame,
+    saved under the timestamp the server says it is (``X-Ee-Timestamp``), without a listing
+    request; the listing comes only if that fails."""
+
+    def __init__(self, client: PreviewSource, esn: str, total: int, *,
+                 latest_first: bool = False) -> None:
         self._client, self._esn, self._total = client, esn, total
         self._oldest: str | None = None
         self._seen: set[str] = set()
+        self._latest_first = latest_first
         self.done = False
 
     def next_page(self, call: PageCall | None = None) -> list[str]:
         """The next timestamps, newest first."""
         if self.done:
             return []
+        if self._latest_first:
+            self._latest_first = False
+            return ["now"]
         if self._oldest is None:
             stamps = list(plan_for(self._client, self._esn, self._total, call=call).timestamps)
         else:
