@@ -27,6 +27,7 @@ import requests  # noqa: E402
 from report import print_table  # noqa: E402
 
 from een_tui.api.client import ConnectionSettings, EenClient  # noqa: E402
+from een_tui.api.v1_backend import V1Backend  # noqa: E402
 from een_tui.download.fleet import CameraFinished, FleetRun  # noqa: E402
 from een_tui.download.options import DownloadOptions  # noqa: E402
 from een_tui.emulator import EmulatorServer  # noqa: E402
@@ -63,7 +64,8 @@ def many_camera_row(cameras: int, count: int, workers: int, latency_ms: float) -
         client = EenClient(ConnectionSettings(login_url=url), session_cache=None,
                            pool_size=workers)
         client.login(EmulatorServer.demo_username, EmulatorServer.demo_password)
-        usable = [d for d in client.list_devices().devices if d.is_camera and d.usable]
+        backend = V1Backend(client)
+        usable = [c for c in backend.list_cameras().cameras if c.usable]
         requests.delete(f"{url}/_emulator/stats", timeout=5)
         marks = {len(usable) // 4: "25%", len(usable) // 2: "50%"}
         memory: dict[str, float] = {}
@@ -76,7 +78,7 @@ def many_camera_row(cameras: int, count: int, workers: int, latency_ms: float) -
                     memory[marks[done[0]]] = rss_mb()
 
         with tempfile.TemporaryDirectory() as out:
-            run = FleetRun(client, DownloadOptions(workers=workers, out_dir=Path(out)),
+            run = FleetRun(backend, DownloadOptions(workers=workers, out_dir=Path(out)),
                            count=count, on_event=on_event)
             started = time.monotonic()
             result = run.run(usable)

@@ -98,20 +98,37 @@ class RetryPolicy:
         what: str | None = None,
         attempts: int | None = None,
         sleep: Callable[[float], None] | None = None,
+        give_up: Callable[[], bool] | None = None,
+        relogin: Callable[[], bool] | None = None,
+        before_sleep: Callable[[tenacity.RetryCallState], None] | None = None,
     ) -> tenacity.Retrying:
         """A tenacity ``Retrying`` that retries what :func:`is_retryable` accepts and re-raises
         the last error. ``attempts`` overrides :attr:`max_attempts`; ``what`` names the call
-        in the log line of each retry."""
+        in the log line of each retry (``before_sleep`` replaces that line). ``give_up()``
+        True stops early (a cancel, a spent budget); on a RELOGIN verdict the call is retried
+        when ``relogin()`` says so (the caller's own re-login allowance)."""
         options: dict[str, Any] = {}
         if sleep is not None:
             options["sleep"] = sleep
-        if what is not None:
+        if before_sleep is not None:
+            options["before_sleep"] = before_sleep
+        elif what is not None:
             options["before_sleep"] = lambda state: log.warning(
                 "%s: %s; retry %d", what, state.outcome.exception(), state.attempt_number)
+        stop: Any = tenacity.stop_after_attempt(max(1, attempts or self.max_attempts))
+        if give_up is not None:
+            stop = tenacity.stop_any(stop, lambda _state: give_up())
+
+        def worth_retrying(exc: BaseException) -> bool:
+            verdict = classify(exc)
+            if verdict is Verdict.RELOGIN:
+                return relogin is not None and relogin()
+            return verdict is Verdict.RETRY
+
         return tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(max(1, attempts or self.max_attempts)),
+            stop=stop,
             wait=self.wait,
-            retry=tenacity.retry_if_exception(is_retryable),
+            retry=tenacity.retry_if_exception(worth_retrying),
             reraise=True,
             **options,
         )

@@ -16,7 +16,7 @@ import gevent
 
 from een_tui import config, exitcodes
 from een_tui.api import errors
-from een_tui.api.client import EenClient
+from een_tui.api.backend import Backend
 from een_tui.api.credentials import stdin_is_terminal
 from een_tui.api.secrets import redact
 from een_tui.api.text import clean_text
@@ -24,6 +24,7 @@ from een_tui.connect import (  # noqa: F401 (re-exported: the commands' names)
     connected,
     connection_flags,
     credential_source,
+    opened,
     session_cache_for,
 )
 from een_tui.download.options import (
@@ -139,16 +140,17 @@ def quiet_ctrl_c() -> None:
 
 @contextlib.contextmanager
 def connect(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
-            prompt: bool = True) -> Iterator[EenClient]:
-    """A logged-in :class:`EenClient` for the command line in ``args`` (a context manager):
-    :func:`een_tui.connect.connected`, with the terminal's two-factor prompt when ``prompt``
+            prompt: bool = True) -> Iterator[Backend]:
+    """A logged-in :class:`Backend` for the command line in ``args`` (a context manager):
+    :func:`een_tui.connect.opened`, with the terminal's two-factor prompt when ``prompt``
     is true and stdin is a terminal. ``--demo`` uses the embedded emulator."""
     setup_logging()
     quiet_ctrl_c()
     ask = ask_two_factor_code if prompt and stdin_is_terminal() else None
-    with connected(args, pool_size=pool_size, prompt=prompt, ask_code=ask,
-                   warn=print_warning) as client:
-        yield client
+    with opened(args, pool_size=pool_size, prompt=prompt, ask_code=ask,
+                warn=print_warning) as connection:
+        assert connection.backend is not None
+        yield connection.backend
 
 
 def exit_code_for(exc: BaseException) -> int:

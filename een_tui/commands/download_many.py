@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from een_tui import exitcodes
+from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
 from een_tui.api.timestamps import is_esn
 from een_tui.commands.common import connect, error_message, report_error
@@ -101,23 +102,25 @@ def wants_fleet(args: argparse.Namespace, spec: RangeSpec | None) -> bool:
     return many or spec is not None
 
 
-def select(cameras: Sequence[object], args: argparse.Namespace) -> tuple[list[object], str | None]:
-    """The chosen cameras, in order; and an error when an explicit ESN is not in the account."""
+def select(cameras: Sequence[Camera], others: Sequence[Camera], args: argparse.Namespace
+           ) -> tuple[list[Camera], str | None]:
+    """The chosen cameras, in order; and an error when an explicit ESN is not in the account
+    (an explicit ESN of another device is chosen, then skipped with its reason)."""
     if args.camera:
-        by_id = {str(getattr(c, "id", "") or "").lower(): c for c in cameras}
+        by_id = {str(c.id or "").lower(): c for c in [*cameras, *others]}
         chosen = []
         for esn in args.camera:
             if esn not in by_id:
                 return [], f"no camera with ESN {esn} in this account"
             chosen.append(by_id[esn])
         return chosen, None
-    chosen = [c for c in cameras if getattr(c, "is_camera", True)]
+    chosen = list(cameras)
     if args.tag:
         wanted = {t.lower() for t in args.tag}
         chosen = [c for c in chosen
-                  if wanted & {str(t).lower() for t in getattr(c, "tags", ()) or ()}]
+                  if wanted & {str(t).lower() for t in c.tags}]
     if args.status:
-        chosen = [c for c in chosen if getattr(c, "status", None) is CameraStatus(args.status)]
+        chosen = [c for c in chosen if c.status is CameraStatus(args.status)]
     return chosen, None
 
 
@@ -139,13 +142,14 @@ def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
                               attempt_budget=args.max_attempts)
     printer = FleetPrinter(sys.stderr)
     try:
-        with connect(args, pool_size=options.workers) as client:
-            cameras, problem = select(client.list_devices().devices, args)
+        with connect(args, pool_size=options.workers) as backend:
+            listing = backend.list_cameras()
+            cameras, problem = select(listing.cameras, listing.others, args)
             if problem is not None:
                 return _fail(args, exitcodes.NO_USABLE_CAMERA, problem)
             if not cameras:
                 return _fail(args, exitcodes.NO_USABLE_CAMERA, "no camera matches")
-            fleet = FleetRun(client, options, count=args.count, spec=spec,
+            fleet = FleetRun(backend, options, count=args.count, spec=spec,
                              on_event=printer.handle)
             with handle_signals(fleet.cancel, signal.SIGINT):
                 result = fleet.run(cameras)

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 import gevent
 import gevent.event
 
+from een_tui.api.backend import Backend
 from een_tui.download.attempts import SessionRetries, internal_error
 from een_tui.download.cancellation import Cancellation, Stop
 from een_tui.download.events import (
@@ -33,7 +34,6 @@ from een_tui.download.events import (
 from een_tui.download.health import describe_camera
 from een_tui.download.lane import PLAN, CameraResult, Lane, LaneState, NewestPages, range_pages
 from een_tui.download.options import DownloadOptions
-from een_tui.download.plan import PreviewSource
 from een_tui.download.range_spec import RangeError, RangeSpec, camera_zone
 from een_tui.download.storage import (
     StorageError,
@@ -142,13 +142,13 @@ class FleetRun:
     """Downloads from many cameras with ``options.workers`` greenlets in all; each camera gets
     ``count`` images (None: every frame of the range) in ``out_dir/<ESN>/``."""
 
-    def __init__(self, client: PreviewSource, options: DownloadOptions, *,
+    def __init__(self, backend: Backend, options: DownloadOptions, *,
                  count: int | None, spec: RangeSpec | None = None,
                  on_event: Callable[[FleetEvent], None] | None = None,
                  now: Callable[[], datetime] | None = None) -> None:
         if count is None and spec is None:
             raise ValueError("every frame (count None) needs a time range")
-        self.client = client
+        self.backend = backend
         self.options = options
         self.count = count
         self.spec = spec
@@ -228,6 +228,16 @@ class FleetRun:
         if reason is not None or esn is None:
             self._skip(camera, esn, reason or "not usable")
             return None
+        if time_range is not None:
+            pages = range_pages(self.backend, esn, time_range)
+            if pages is None:
+                self._skip(camera, esn, f"the {getattr(self.backend, 'api_version', '')} API "
+                                        "cannot list a time range here yet")
+                return None
+        else:
+            assert self.count is not None
+            pages = NewestPages(self.backend, esn, self.count + self.options.spare_count,
+                                latest_first=self.count == 1)
         try:
             folder = camera_dir(self.options.out_dir, esn)
             ensure_dir(folder)
@@ -235,13 +245,7 @@ class FleetRun:
         except (StorageError, OSError) as exc:
             self._fatal(FailureKind.STORAGE, str(exc))
             return None
-        if time_range is not None:
-            pages = range_pages(self.client, esn, time_range)
-        else:
-            assert self.count is not None
-            pages = NewestPages(self.client, esn, self.count + self.options.spare_count,
-                                latest_first=self.count == 1)
-        return Lane(camera, esn, folder, on_disk, self.count, pages, client=self.client,
+        return Lane(camera, esn, folder, on_disk, self.count, pages, backend=self.backend,
                     options=self.options, stop=self._stop, session=self._session,
                     emit=self._emit)
 

@@ -16,20 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from een_tui.api.backend import Backend
 from een_tui.api.errors import AuthError, EenError
-from een_tui.api.time_range import PageCall, TimeRange
-from een_tui.api.v1_range import V1RangeCursor
-from een_tui.download.attempts import (
-    Attempts,
-    SessionRetries,
-    fatal_error,
-    with_transport_errors,
-)
+from een_tui.api.time_range import PageCall, RangeCursor, TimeRange
+from een_tui.download.attempts import Attempts, SessionRetries, fatal_error
 from een_tui.download.cancellation import Cancellation
 from een_tui.download.events import Event
 from een_tui.download.options import MAX_COUNT, DownloadOptions
 from een_tui.download.outcome import Outcome
-from een_tui.download.plan import PlanFailed, PreviewSource, plan_by_listing, plan_for
 from een_tui.download.scheduler import REFILL, Scheduler
 from een_tui.download.storage import image_path
 from een_tui.download.streaming import Streamer
@@ -81,9 +75,9 @@ class NewestPages:
     saved under the timestamp the server says it is (``X-Ee-Timestamp``), without a listing
     request; the listing comes only if that fails."""
 
-    def __init__(self, client: PreviewSource, esn: str, total: int, *,
+    def __init__(self, backend: Backend, esn: str, total: int, *,
                  latest_first: bool = False) -> None:
-        self._client, self._esn, self._total = client, esn, total
+        self._backend, self._esn, self._total = backend, esn, total
         self._oldest: str | None = None
         self._seen: set[str] = set()
         self._latest_first = latest_first
@@ -97,11 +91,12 @@ class NewestPages:
             self._latest_first = False
             return ["now"]
         if self._oldest is None:
-            stamps = list(plan_for(self._client, self._esn, self._total, call=call).timestamps)
+            plan = self._backend.plan_previews(self._esn, self._total, call=call)
+            stamps = list(plan.timestamps)
         else:
-            stamps = [s for s in plan_by_listing(self._client, self._esn, self._total,
-                                                 start=self._oldest, exclude=self._seen)
-                      if s < self._oldest]
+            plan = self._backend.plan_previews(self._esn, self._total, before=self._oldest,
+                                               exclude=self._seen)
+            stamps = [s for s in plan.timestamps if s < self._oldest]
         if not stamps:
             self.done = True
             return []
@@ -110,19 +105,17 @@ class NewestPages:
         return stamps
 
 
-def range_pages(client: object, esn: str, time_range: TimeRange) -> object:
-    """The backend's range cursor for ``esn``, or the v1 one over a bare client."""
-    plan_range = getattr(client, "plan_range", None)
-    if plan_range is not None:
-        return plan_range(esn, time_range)
-    return V1RangeCursor(client, esn, time_range)  # type: ignore[arg-type]
+def range_pages(backend: Backend, esn: str, time_range: TimeRange) -> RangeCursor | None:
+    """The backend's range cursor for ``esn``; None when its API cannot list a range."""
+    plan_range = getattr(backend, "plan_range", None)
+    return None if plan_range is None else plan_range(esn, time_range)
 
 
 class Lane:
     """One camera's share of the run (see the module)."""
 
     def __init__(self, camera: object, esn: str, folder: Path, on_disk: set[str],
-                 wanted: int | None, pages: object, *, client: PreviewSource,
+                 wanted: int | None, pages: object, *, backend: Backend,
                  options: DownloadOptions, stop: Cancellation, session: SessionRetries,
                  emit: Callable[[Event], None]) -> None:
         self.camera, self.esn, self.folder = camera, esn, folder
@@ -139,8 +132,8 @@ class Lane:
         self.outcome.camera = camera  # type: ignore[assignment]
         self.outcome.folder = folder
         lane_options = replace(options, count=min(count, MAX_COUNT))
-        streamer = Streamer(client, lane_options, self.scheduler, stop, emit)
-        self._attempts = Attempts(lane_options, esn, with_transport_errors(streamer.save),
+        streamer = Streamer(backend, lane_options, self.scheduler, stop, emit)
+        self._attempts = Attempts(lane_options, esn, streamer.save,
                                   scheduler=self.scheduler, stop=stop, outcome=self.outcome,
                                   session=session, emit=emit)
         self.planning = False
@@ -188,7 +181,7 @@ class Lane:
             self.already += self.scheduler.saved - before
         except AuthError as exc:
             self.outcome.fatal(*fatal_error(exc))
-        except (EenError, PlanFailed) as exc:
+        except EenError as exc:
             if self.proven or self.already:
                 self.short = f"previews cannot be listed: {exc}"
                 self.pages.done = True  # type: ignore[attr-defined]

@@ -21,8 +21,10 @@ import gevent
 import urwid
 
 from een_tui import exitcodes
+from een_tui.api.backend import Backend
 from een_tui.api.client import EenClient
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
+from een_tui.download.options import DEFAULT_COUNT, DEFAULT_OUT_DIR, DEFAULT_WORKERS
 from een_tui.logsetup import setup_logging
 from een_tui.signals import handle_signals
 from een_tui.termenv import no_color_requested
@@ -54,6 +56,7 @@ class Connection(Protocol):
     """Where the session comes from (see :mod:`een_tui.ui.connection`)."""
 
     client: EenClient | None
+    backend: Backend | None
     username: str
     server: str
 
@@ -66,9 +69,9 @@ class AppOptions:
     """What the UI downloads and where (the options shared with ``een-tui download``), and how
     it draws (``ascii``: ASCII symbols only)."""
 
-    count: int = 20
-    workers: int = 5
-    out_dir: Path = field(default_factory=lambda: Path("out"))
+    count: int = DEFAULT_COUNT
+    workers: int = DEFAULT_WORKERS
+    out_dir: Path = field(default_factory=lambda: DEFAULT_OUT_DIR)
     camera: str | None = None  # ESN or name: download from it as soon as the list is in
     ascii: bool = False
 
@@ -239,7 +242,7 @@ class App:
         under = self.body.original_widget
         self.body.original_widget = HelpOverlay(under, lambda: self._restore(under))
 
-    def show_details(self, device: Device) -> None:
+    def show_details(self, device: Camera) -> None:
         """The details of ``device`` above the camera list; Enter there downloads."""
         under = self.body.original_widget
 
@@ -284,6 +287,6 @@ class App:
         """(Re)load the device list in a worker greenlet."""
         self.camera_control.load()
 
-    def start_download(self, camera: Device | None) -> None:
+    def start_download(self, camera: Camera | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
         self.downloads.start(camera)

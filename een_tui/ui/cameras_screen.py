@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import CameraList
@@ -22,10 +22,10 @@ MOVES = ("cursor_up", "cursor_down", "page_up", "page_down", "top", "bottom")
 class CameraActions:
     """What the app does for the cameras screen."""
 
-    download: Callable[[Device], None]
+    download: Callable[[Camera], None]
     random: Callable[[], None]
     refresh: Callable[[], None]
-    details: Callable[[Device], None]
+    details: Callable[[Camera], None]
 
 
 class CamerasScreen(urwid.WidgetWrap):
@@ -70,7 +70,7 @@ class CamerasScreen(urwid.WidgetWrap):
 
     # ---- data ---------------------------------------------------------------------------------
 
-    def set_devices(self, devices: Sequence[Device], skipped: int = 0) -> None:
+    def set_devices(self, devices: Sequence[Camera], skipped: int = 0) -> None:
         """Show a new device list (keeps filter, sort and the camera under the cursor)."""
         self.camera_list.walker.set_devices(devices)
         if skipped:
@@ -78,7 +78,7 @@ class CamerasScreen(urwid.WidgetWrap):
         self._update_summary()
 
     @property
-    def devices(self) -> list[Device]:
+    def devices(self) -> list[Camera]:
         """Every camera of the account (unfiltered; bridges are left out)."""
         return self.camera_list.walker.devices
 

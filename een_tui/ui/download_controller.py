@@ -12,7 +12,7 @@ from typing import Any
 import gevent
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import Event, RunFinished
 from een_tui.download.options import DownloadOptions
@@ -68,7 +68,7 @@ class DownloadController:
 
     # ---- commands -----------------------------------------------------------------------------
 
-    def start(self, camera: Device | None) -> None:
+    def start(self, camera: Camera | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
         previous = self.greenlet
         if self.engine is not None and previous is not None and not previous.dead:
@@ -79,7 +79,8 @@ class DownloadController:
         screen = DownloadScreen(
             opts.count, opts.workers, colors=self.colors, no_color=self.no_color
         )
-        engine = DownloadEngine(self.connection.client, opts, on_event=None)
+        assert self.connection.backend is not None
+        engine = DownloadEngine(self.connection.backend, opts, on_event=None)
         engine.on_event = lambda event: self._engine_event(engine, event)
         self.engine, self.screen = engine, screen
         self._pending_events.clear()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.events import (
     CameraRejected,
     Event,
@@ -24,7 +24,7 @@ from een_tui.download.events import (
     WorkerUpdate,
 )
 from een_tui.download.progress import DownloadProgress
-from een_tui.ui import keymap
+from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import fit_cell
 from een_tui.ui.palette import status_attr, worker_attr
 from een_tui.ui.thumbnail import Thumbnail
@@ -193,14 +193,16 @@ class DownloadScreen(urwid.WidgetWrap):
         """True until the run's :class:`RunFinished` arrived."""
         return self.progress.running
 
-    def _set_camera(self, camera: Device) -> None:
+    def _set_camera(self, camera: Camera) -> None:
+        marks = glyphs.current()
         self.camera_text.set_text(
             [
                 ("title", "Camera "),
                 ("body", f"{camera.name} "),
                 ("dim", f"{camera.id} "),
-                (status_attr(camera.status), f"{camera.status.symbol} {camera.status.label}"),
-                ("recording", "  ◉ recording" if camera.recording else ""),
+                (status_attr(camera.status),
+                 f"{marks.status(camera.status)} {camera.status.label}"),
+                ("recording", f"  {marks.recording} recording" if camera.recording else ""),
             ]
         )
 
