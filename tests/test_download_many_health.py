@@ -9,10 +9,10 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hostile import Reply
 
 from een_tui import cli, exitcodes
 from een_tui.emulator import EmulatorConfig, EmulatorServer
-from hostile import Reply
 
 NO_ASSET = Reply(400, [("Content-Type", "application/json")],
                  {"status_code": 400, "message": "no matching asset"})
