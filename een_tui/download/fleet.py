@@ -2,18 +2,18 @@
 
 The server sees at most W requests from the run at any moment, whatever the number of cameras:
 every request (a listing page or an image) is made by one of the W worker greenlets. Workers
-ask the :class:`Dispatcher` for work; it finishes the cameras it has open first (their
-:class:`~een_tui.download.lane.Lane`), opens the next camera only when none of them has work,
-and keeps at most W open, so memory stays flat with 10,000 cameras. A camera whose first
-listing or first images fail is reported and skipped; a camera's line is emitted
-(:class:`CameraFinished`) as soon as it is done, and its bookkeeping dropped.
+ask the :class:`~een_tui.download.dispatcher.Dispatcher` for work; it finishes the cameras it
+has open first (their :class:`~een_tui.download.lane.Lane`), opens the next camera only when
+none of them has work, and keeps at most W open, so memory stays flat with 10,000 cameras.
+A camera whose first listing or first images fail is reported and skipped; a camera's line is
+emitted (:class:`CameraFinished`) as soon as it is done, and its bookkeeping dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -23,6 +23,7 @@ import gevent.event
 from een_tui.api.backend import Backend
 from een_tui.download.attempts import SessionRetries, internal_error
 from een_tui.download.cancellation import Cancellation, Stop
+from een_tui.download.dispatcher import Dispatcher
 from een_tui.download.events import (
     CameraRejected,
     Event,
@@ -32,7 +33,7 @@ from een_tui.download.events import (
     WorkerUpdate,
 )
 from een_tui.download.health import describe_camera
-from een_tui.download.lane import PLAN, CameraResult, Lane, LaneState, NewestPages, range_pages
+from een_tui.download.lane import CameraResult, Lane, LaneState, NewestPages, range_pages
 from een_tui.download.options import DownloadOptions
 from een_tui.download.range_spec import RangeError, RangeSpec, camera_zone
 from een_tui.download.storage import (
@@ -46,9 +47,6 @@ from een_tui.download.storage import (
 )
 
 log = logging.getLogger(__name__)
-
-WAIT_S = 0.5  # a worker with nothing to do re-checks at least this often
-
 
 @dataclass(frozen=True)
 class CameraFinished:
@@ -77,65 +75,6 @@ class FleetFinished:
 
 
 FleetEvent = Event | CameraFinished | FleetFinished
-
-
-class Dispatcher:
-    """Hands each worker its next (lane, timestamp); opens cameras lazily (see the module)."""
-
-    def __init__(self, cameras: Iterable[object], open_lane: Callable[[object], Lane | None],
-                 max_open: int, stop: Cancellation,
-                 on_finished: Callable[[Lane], None]) -> None:
-        self._cameras: Iterator[object] = iter(cameras)
-        self._open_lane = open_lane
-        self._max_open = max_open
-        self._stop = stop
-        self._on_finished = on_finished
-        self._lanes: list[Lane] = []
-        self._exhausted = False
-        self._changed = gevent.event.Event()
-
-    @property
-    def open_lanes(self) -> list[Lane]:
-        """The cameras open now (for the end of the run)."""
-        return list(self._lanes)
-
-    def changed(self) -> None:
-        """Something a waiting worker may want happened (a fetch or a plan ended)."""
-        self._changed.set()
-
-    def next_job(self) -> tuple[Lane, str] | None:
-        """The next timestamp to fetch and its lane; None when the run has no more work."""
-        while not self._stop.stopping:
-            self._reap()
-            for lane in list(self._lanes):
-                job = lane.take()
-                if job == PLAN:
-                    lane.plan_page()
-                    self.changed()
-                    break  # rescan: the page may be this worker's work
-                if job is not None:
-                    return lane, job
-            else:
-                if len(self._lanes) < self._max_open and not self._exhausted:
-                    camera = next(self._cameras, None)
-                    if camera is None:
-                        self._exhausted = True
-                    else:
-                        lane = self._open_lane(camera)
-                        if lane is not None:
-                            self._lanes.append(lane)
-                    continue
-                if not self._lanes and self._exhausted:
-                    return None
-                self._changed.clear()  # no yield since the scan: no wake-up is lost
-                self._changed.wait(WAIT_S)
-        return None
-
-    def _reap(self) -> None:
-        for lane in [lane for lane in self._lanes if lane.finished]:
-            self._lanes.remove(lane)
-            self._on_finished(lane)
-            self.changed()
 
 
 class FleetRun:
