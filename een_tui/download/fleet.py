@@ -49,6 +49,17 @@ from een_tui.download.storage import (
 log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
+class CameraOpened:
+    """A camera's turn has come: it is being planned and downloaded (``wanted`` None: every
+    frame of its range)."""
+
+    id: str
+    name: str
+    wanted: int | None
+    out_dir: str
+
+
+@dataclass(frozen=True)
 class CameraFinished:
     """One camera is done (or skipped): its line in the summary."""
 
@@ -74,7 +85,7 @@ class FleetFinished:
         return sum(c.saved for c in self.cameras)
 
 
-FleetEvent = Event | CameraFinished | FleetFinished
+FleetEvent = Event | CameraOpened | CameraFinished | FleetFinished
 
 
 class FleetRun:
@@ -184,6 +195,8 @@ class FleetRun:
         except (StorageError, OSError) as exc:
             self._fatal(FailureKind.STORAGE, str(exc))
             return None
+        self._emit(CameraOpened(id=esn, name=str(getattr(camera, "name", "") or ""),
+                                wanted=self.count, out_dir=str(folder)))
         return Lane(camera, esn, folder, on_disk, self.count, pages, backend=self.backend,
                     options=self.options, stop=self._stop, session=self._session,
                     emit=self._emit)
