@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from test_ui_e2e import IMAGE_LATENCY_MS, Terminal, five_workers_busy, jpegs_in
+from test_ui_e2e import IMAGE_LATENCY_MS, Terminal, five_workers_busy
 
 from een_tui.api.timestamps import parse_een_timestamp
 
@@ -71,7 +72,7 @@ def test_range_form_downloads_every_10_s_of_the_last_two_minutes(ui, tmp_path):
     times = [parse_een_timestamp(f.name[:18]) for f in files]
     assert 11 <= len(times) <= 13
     assert max(times) - min(times) <= timedelta(minutes=2)
-    assert all(b - a >= timedelta(seconds=10) for a, b in zip(times, times[1:]))
+    assert all(b - a >= timedelta(seconds=10) for a, b in pairwise(times))
     t.send("q")
     assert t.wait_exit() == 0
 
