@@ -208,3 +208,50 @@ def test_one_image_per_camera_is_the_latest_without_a_listing(emu, tmp_path, cap
         timeline = emu.app.world.timelines.v1(camera)
         assert now - 5000 <= _ms(stamp) <= now  # the latest frame, named by X-Ee-Timestamp
         assert stamp == timeline.timestamp(timeline.floor_index(_ms(stamp)))
+
+
+def test_ctrl_c_cancels_a_many_camera_run(tmp_path):
+    import io
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "een_tui", "download", "--demo", "--status", "online",
+         "--since", "1h", "--count", "all", "--out", str(out), "--json"],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stderr is not None and proc.stdout is not None
+    saved_lines = 0
+    for line in proc.stderr:
+        if line.rstrip().endswith(" bytes)"):
+            saved_lines += 1
+            if saved_lines == 5:
+                proc.send_signal(signal.SIGINT)
+                break
+    rest = proc.stderr.read()
+    summary = json.loads(proc.stdout.read())
+    assert proc.wait(timeout=30) == exitcodes.INTERRUPTED, rest
+    assert "[cancelled]" in rest
+    assert summary["outcome"] == "cancelled"
+    assert "cancelled" in {c["state"] for c in summary["cameras"]}
+    files = list(out.rglob("*"))
+    assert not [p for p in files if ".part" in p.name]
+    jpgs = [p for p in files if p.is_file()]
+    assert 5 <= len(jpgs) == summary["saved"]
+    for path in jpgs:
+        Image.open(io.BytesIO(path.read_bytes())).verify()
+
+
+def test_an_empty_range_is_incomplete(emu, tmp_path, capsys):
+    camera = online(emu, 1)[0]
+    code = download(emu, tmp_path, "--camera", camera.esn, "--start", "2001-01-01T00:00Z",
+                    "--length", "1h", "--count", "all", "--json")
+    assert code == exitcodes.INCOMPLETE
+    [line] = json.loads(capsys.readouterr().out)["cameras"]
+    assert (line["state"], line["saved"]) == ("incomplete", 0)
+    assert line["reason"] == "no previews in the range"

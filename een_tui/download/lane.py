@@ -212,7 +212,8 @@ class Lane:
             state, reason = LaneState.SKIPPED, self.rejected
         elif scheduler.saved >= scheduler.count or (
                 self.wanted is None and scheduler.queued == 0 and self.pages.done  # type: ignore[attr-defined]
-                and not self._stop.cancelled and self.short is None and not self._given_up):
+                and not self._stop.cancelled and self.short is None and not self._given_up
+                and scheduler.saved):
             state, reason = LaneState.DONE, None
         elif self._stop.cancelled:
             state, reason = LaneState.CANCELLED, "cancelled"
@@ -220,6 +221,7 @@ class Lane:
             state = LaneState.INCOMPLETE
             reason = self.short or scheduler.stop_reason or (
                 f"{self._given_up} frame(s) could not be fetched" if self._given_up
+                else "no previews in the range" if self.wanted is None and not scheduler.saved
                 else "no more previews")
         return CameraResult(
             id=self.esn, name=str(getattr(self.camera, "name", "") or ""), state=state,
