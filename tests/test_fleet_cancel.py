@@ -59,3 +59,31 @@ def test_cancel_then_resume(tmp_path, fast_retry):
         assert again.images_fetched == len(total) - len(on_disk)
         assert [c.state for c in again.cameras] == [LaneState.DONE] * 3
         client.close()
+
+
+class NoRanges:
+    """A backend whose API cannot page through a range (as v3 for now): V1 without
+    ``plan_range``."""
+
+    def __init__(self, backend: V1Backend) -> None:
+        self._backend = backend
+        self.api_version = "v9"
+
+    def __getattr__(self, name: str):
+        if name == "plan_range":
+            raise AttributeError(name)
+        return getattr(self._backend, name)
+
+
+def test_a_backend_without_ranges_skips_its_cameras_with_a_reason(tmp_path, logged_in_client,
+                                                                  emulator):
+    backend = V1Backend(logged_in_client)
+    cameras = [c for c in backend.list_cameras().cameras if c.usable][:2]
+    spec = RangeSpec.parse(since="1m")
+    result = FleetRun(NoRanges(backend), DownloadOptions(out_dir=tmp_path), count=None,
+                      spec=spec).run(cameras)
+    assert result.outcome is RunOutcome.FAILED  # every camera skipped: no usable camera
+    assert [c.state for c in result.cameras] == [LaneState.SKIPPED] * 2
+    assert all("cannot list a time range" in (c.reason or "") for c in result.cameras)
+    assert not any(tmp_path.iterdir())
+    assert IMAGES not in emulator.stats()["requests"]

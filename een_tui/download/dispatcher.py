@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import gevent.event
 
+from een_tui.api.model import Camera
 from een_tui.download.cancellation import Cancellation
 from een_tui.download.lane import PLAN, Lane
 
@@ -21,10 +22,10 @@ WAIT_S = 0.5  # a worker with nothing to do re-checks at least this often
 class Dispatcher:
     """Hands each worker its next (lane, timestamp); opens cameras lazily (see the module)."""
 
-    def __init__(self, cameras: Iterable[object], open_lane: Callable[[object], Lane | None],
+    def __init__(self, cameras: Iterable[Camera], open_lane: Callable[[Camera], Lane | None],
                  max_open: int, stop: Cancellation,
                  on_finished: Callable[[Lane], None]) -> None:
-        self._cameras: Iterator[object] = iter(cameras)
+        self._cameras: Iterator[Camera] = iter(cameras)
         self._open_lane = open_lane
         self._max_open = max_open
         self._stop = stop

@@ -21,6 +21,7 @@ import gevent
 import gevent.event
 
 from een_tui.api.backend import Backend
+from een_tui.api.model import Camera
 from een_tui.download.attempts import SessionRetries, internal_error
 from een_tui.download.cancellation import Cancellation, Stop
 from een_tui.download.dispatcher import Dispatcher
@@ -118,7 +119,7 @@ class FleetRun:
         """Wait until :meth:`run` has stopped its workers."""
         return self._stop.wait_stopped(timeout)
 
-    def run(self, cameras: Iterable[object]) -> FleetFinished:
+    def run(self, cameras: Iterable[Camera]) -> FleetFinished:
         """Download from ``cameras`` (in order) and return the final event (also emitted)."""
         stop, opts = self._stop, self.options
         started = time.monotonic()
@@ -157,20 +158,18 @@ class FleetRun:
         finally:
             self._emit(WorkerUpdate(worker=n, state=WorkerState.STOPPED))
 
-    def _open_lane(self, camera: object) -> Lane | None:
+    def _open_lane(self, camera: Camera) -> Lane | None:
         """The camera's lane, or None after reporting why it is skipped (no request made)."""
-        reason = getattr(camera, "unusable_reason", None)
-        if reason is None and not getattr(camera, "usable", True):
-            reason = "not usable"
+        reason = camera.unusable_reason
         esn = None
         if reason is None:
             try:
-                esn = safe_esn(getattr(camera, "id", None))
+                esn = safe_esn(camera.id)
             except UnsafeName as exc:
                 reason = str(exc)
         time_range = None
         if reason is None and self.spec is not None:
-            zone = camera_zone(getattr(camera, "timezone", None))
+            zone = camera_zone(camera.timezone)
             try:
                 time_range = self.spec.resolve(zone, self._now())
             except RangeError as exc:
@@ -181,7 +180,7 @@ class FleetRun:
         if time_range is not None:
             pages = range_pages(self.backend, esn, time_range)
             if pages is None:
-                self._skip(camera, esn, f"the {getattr(self.backend, 'api_version', '')} API "
+                self._skip(camera, esn, f"the {self.backend.api_version} API "
                                         "cannot list a time range here yet")
                 return None
         else:
@@ -195,16 +194,15 @@ class FleetRun:
         except (StorageError, OSError) as exc:
             self._fatal(FailureKind.STORAGE, str(exc))
             return None
-        self._emit(CameraOpened(id=esn, name=str(getattr(camera, "name", "") or ""),
+        self._emit(CameraOpened(id=esn, name=camera.name or "",
                                 wanted=self.count, out_dir=str(folder)))
         return Lane(camera, esn, folder, on_disk, self.count, pages, backend=self.backend,
                     options=self.options, stop=self._stop, session=self._session,
                     emit=self._emit)
 
-    def _skip(self, camera: object, esn: str | None, reason: str) -> None:
-        self._emit(CameraRejected(camera=camera, reason=reason))  # type: ignore[arg-type]
-        result = CameraResult(id=esn or str(getattr(camera, "id", "") or ""),
-                              name=str(getattr(camera, "name", "") or ""),
+    def _skip(self, camera: Camera, esn: str | None, reason: str) -> None:
+        self._emit(CameraRejected(camera=camera, reason=reason))
+        result = CameraResult(id=esn or str(camera.id or ""), name=camera.name or "",
                               state=LaneState.SKIPPED, saved=0, wanted=self.count,
                               reason=reason)
         self._results.append(result)
@@ -215,8 +213,8 @@ class FleetRun:
         if lane.outcome.error is not None and self._error is None:
             self._error = lane.outcome.error
         if result.state is LaneState.SKIPPED:
-            log.info("camera %s skipped: %s", describe_camera(lane.camera), result.reason)  # type: ignore[arg-type]
-            self._emit(CameraRejected(camera=lane.camera, reason=result.reason or ""))  # type: ignore[arg-type]
+            log.info("camera %s skipped: %s", describe_camera(lane.camera), result.reason)
+            self._emit(CameraRejected(camera=lane.camera, reason=result.reason or ""))
         if result.saved:
             fsync_dir(lane.folder)
         self._results.append(result)

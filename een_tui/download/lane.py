@@ -18,6 +18,7 @@ from pathlib import Path
 
 from een_tui.api.backend import Backend
 from een_tui.api.errors import AuthError, EenError
+from een_tui.api.model import Camera
 from een_tui.api.time_range import PageCall, RangeCursor, TimeRange
 from een_tui.download.attempts import Attempts, SessionRetries, fatal_error
 from een_tui.download.cancellation import Cancellation
@@ -114,13 +115,14 @@ def range_pages(backend: Backend, esn: str, time_range: TimeRange) -> RangeCurso
 class Lane:
     """One camera's share of the run (see the module)."""
 
-    def __init__(self, camera: object, esn: str, folder: Path, on_disk: set[str],
-                 wanted: int | None, pages: object, *, backend: Backend,
+    def __init__(self, camera: Camera, esn: str, folder: Path, on_disk: set[str],
+                 wanted: int | None, pages: RangeCursor, *, backend: Backend,
                  options: DownloadOptions, stop: Cancellation, session: SessionRetries,
                  emit: Callable[[Event], None]) -> None:
         self.camera, self.esn, self.folder = camera, esn, folder
         self.wanted = wanted
-        self.pages = pages
+        self.pages = pages  # a range cursor, or NewestPages (the same two members)
+        self._listing_failed = False
         self._on_disk = on_disk
         self._options = options
         self._stop = stop
@@ -129,7 +131,7 @@ class Lane:
         budget = options.attempt_budget or (UNLIMITED if wanted is None else 3 * wanted + 10)
         self.scheduler = Scheduler(count, options.spare_count, budget)
         self.outcome = Outcome(stop)
-        self.outcome.camera = camera  # type: ignore[assignment]
+        self.outcome.camera = camera
         self.outcome.folder = folder
         lane_options = replace(options, count=min(count, MAX_COUNT))
         streamer = Streamer(backend, lane_options, self.scheduler, stop, emit)
@@ -143,6 +145,11 @@ class Lane:
         self.short: str | None = None  # why it ended short, when it did
         self._given_up = 0
 
+    @property
+    def pages_done(self) -> bool:
+        """No more pages: the planner said so, or its listing failed after the first image."""
+        return self._listing_failed or bool(self.pages.done)
+
     def take(self) -> str | None:
         """A timestamp to fetch (now in flight), :data:`PLAN`, or None (nothing here now)."""
         if self.rejected is not None or self.planning:
@@ -152,7 +159,7 @@ class Lane:
             return None  # the health check's image is in flight
         stamp = scheduler.take()
         if stamp is REFILL:
-            return None if self.pages.done else PLAN  # type: ignore[attr-defined]
+            return None if self.pages_done else PLAN
         return stamp
 
     @property
@@ -165,7 +172,7 @@ class Lane:
         scheduler = self.scheduler
         if scheduler.saved >= scheduler.count or scheduler.budget_left <= 0:
             return True
-        return scheduler.queued == 0 and bool(self.pages.done)  # type: ignore[attr-defined]
+        return scheduler.queued == 0 and self.pages_done
 
     def plan_page(self) -> None:
         """Plan the next page (network; one planner per lane): a camera whose first listing
@@ -174,7 +181,7 @@ class Lane:
         try:
             opts = self._options
             retrying = opts.retry.retrying(attempts=opts.health_attempts, sleep=self._stop.sleep)
-            page = self._session.call(lambda: self.pages.next_page(call=retrying))  # type: ignore[attr-defined]
+            page = self._session.call(lambda: self.pages.next_page(call=retrying))
             before = self.scheduler.saved
             self.scheduler.plan(page, self._on_disk,
                                 lambda s: str(image_path(opts.out_dir, self.esn, s)))
@@ -184,7 +191,7 @@ class Lane:
         except EenError as exc:
             if self.proven or self.already:
                 self.short = f"previews cannot be listed: {exc}"
-                self.pages.done = True  # type: ignore[attr-defined]
+                self._listing_failed = True
             else:
                 self.rejected = f"failed the health check: previews cannot be listed: {exc}"
         finally:
@@ -211,7 +218,7 @@ class Lane:
         elif self.rejected is not None:
             state, reason = LaneState.SKIPPED, self.rejected
         elif scheduler.saved >= scheduler.count or (
-                self.wanted is None and scheduler.queued == 0 and self.pages.done  # type: ignore[attr-defined]
+                self.wanted is None and scheduler.queued == 0 and self.pages_done
                 and not self._stop.cancelled and self.short is None and not self._given_up
                 and scheduler.saved):
             state, reason = LaneState.DONE, None
@@ -224,7 +231,7 @@ class Lane:
                 else "no previews in the range" if self.wanted is None and not scheduler.saved
                 else "no more previews")
         return CameraResult(
-            id=self.esn, name=str(getattr(self.camera, "name", "") or ""), state=state,
+            id=self.esn, name=self.camera.name or "", state=state,
             saved=scheduler.saved, wanted=self.wanted, already=self.already,
             folder=str(self.folder), reason=reason,
             failures=sum(self.outcome.failures.values()))
