@@ -151,15 +151,22 @@ class Lane:
         return self._listing_failed or bool(self.pages.done)
 
     def take(self) -> str | None:
-        """A timestamp to fetch (now in flight), :data:`PLAN`, or None (nothing here now)."""
-        if self.rejected is not None or self.planning:
+        """A timestamp to fetch (now in flight), :data:`PLAN`, or None (nothing here now).
+        Once the camera is proven, the next page is asked for while fewer than W timestamps
+        are queued, so the workers do not wait for the listing at each page's end."""
+        if self.rejected is not None:
             return None
         scheduler = self.scheduler
-        if not self.proven and scheduler.in_progress > 0:
-            return None  # the health check's image is in flight
+        if not self.proven and (scheduler.in_progress > 0 or self.planning):
+            return None  # the health check's image (or first page) is on its way
+        if self.proven and not self.planning and not self.pages_done and (
+                scheduler.queued < self._options.workers
+                and scheduler.saved + scheduler.in_progress + scheduler.queued
+                < scheduler.count):
+            return PLAN
         stamp = scheduler.take()
         if stamp is REFILL:
-            return None if self.pages_done else PLAN
+            return None if self.pages_done or self.planning else PLAN
         return stamp
 
     @property
