@@ -89,3 +89,20 @@ def test_every_camera_skipped_is_no_usable_camera(emu, hostile, tmp_path, capsys
     summary = json.loads(capsys.readouterr().out)
     assert summary["outcome"] == "failed" and "no usable camera" in summary["error"]
     assert {c["state"] for c in summary["cameras"]} == {"skipped"}
+
+
+def test_a_long_range_is_listed_page_by_page_while_images_are_fetched(emu, hostile, tmp_path,
+                                                                      capsys):
+    hostile.upstream = emu.url
+    esn = emu.account.online_cameras()[0].esn
+    code = run(hostile, tmp_path, "--camera", esn, "--since", "15m", "--count", "all")
+    assert code == exitcodes.OK
+    assert json.loads(capsys.readouterr().out)["saved"] >= 899
+    order = [r.path for r in hostile.requests
+             if r.path in ("/asset/list/image", "/asset/asset/image.jpeg")]
+    lists = [n for n, path in enumerate(order) if path == "/asset/list/image"]
+    assert len(lists) == 5  # 900 frames, 200 a page (the fifth comes back short)
+    assert order[lists[0] + 1] == "/asset/asset/image.jpeg"  # the first image after one page
+    assert lists[1] > 150  # the second page when the first is nearly used up, not before
+    images_before_last_page = lists[-1] - (len(lists) - 1)
+    assert images_before_last_page > 700  # images fetched all along, not after the listing
