@@ -145,18 +145,24 @@ def test_a_resumed_range_fetches_only_what_is_missing(emu, tmp_path, capsys):
         sum(map(len, first.values())) - removed)
 
 
-def test_tag_and_status_choose_cameras(emu, tmp_path, capsys):
+def test_status_chooses_cameras(emu, tmp_path, capsys):
     code = download(emu, tmp_path, "--status", "online", "--count", "1", "--json")
     summary = json.loads(capsys.readouterr().out)
     assert code == exitcodes.OK
     assert {c["id"] for c in summary["cameras"]} == {c.esn for c in emu.account.online_cameras()}
-    tagged = [c for c in emu.account.cameras() if c.tags]
-    if tagged:
-        tag = tagged[0].tags[0]
-        download(emu, tmp_path, "--tag", tag, "--count", "1", "--json")
-        summary = json.loads(capsys.readouterr().out)
-        assert {c["id"] for c in summary["cameras"]} == {
-            c.esn for c in emu.account.cameras() if tag in c.tags}
+
+
+def test_tags_choose_cameras_any_case_and_any_of_several(emulator, tmp_path, capsys):
+    cameras = emulator.account.cameras()  # the demo account: its cameras carry site tags
+    first, second = "austin floor 16", "dallas floor 2"
+    expected = {c.esn for c in cameras if first in c.tags or second in c.tags}
+    assert expected and len(expected) < len(cameras)
+    download(emulator, tmp_path, "--tag", first.upper(), "--tag", second, "--count", "1",
+             "--json")
+    summary = json.loads(capsys.readouterr().out)
+    assert {c["id"] for c in summary["cameras"]} == expected
+    usable = {c.esn for c in cameras if c.esn in expected and c.makes_previews}
+    assert {c["id"] for c in summary["cameras"] if c["state"] == "done"} == usable
 
 
 def test_summary_has_a_line_per_camera(emu, tmp_path, capsys):
