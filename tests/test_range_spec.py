@@ -110,3 +110,21 @@ def test_a_range_in_the_future_is_refused():
     spec = RangeSpec.parse(start="2026-12-02T09:00Z", length="5m")
     with pytest.raises(RangeError, match="future"):
         spec.resolve(None, NOW)
+
+
+def test_the_ui_form_maps_onto_the_same_options():
+    from een_tui.ui.range_form import spec_from_form
+
+    rng = spec_from_form("10m", "", "", NOW).resolve(CHICAGO, NOW)
+    assert (rng.start, rng.end, rng.every) == (NOW - timedelta(minutes=10), NOW, None)
+    rng = spec_from_form("10m", "5m", "10s", NOW).resolve(CHICAGO, NOW)
+    assert (rng.start, rng.end) == (NOW - timedelta(minutes=10), NOW - timedelta(minutes=5))
+    assert rng.every == timedelta(seconds=10)
+    rng = spec_from_form("2026-12-01T09:00", "2026-12-01T09:30", "", NOW).resolve(CHICAGO, NOW)
+    assert rng.start == datetime(2026, 12, 1, 15, tzinfo=timezone.utc)  # the camera's zone
+    assert rng.end - rng.start == timedelta(minutes=30)
+    rng = spec_from_form("2026-12-01T17:00Z", "", "", NOW).resolve(CHICAGO, NOW)
+    assert (rng.start, rng.end) == (datetime(2026, 12, 1, 17, tzinfo=timezone.utc), NOW)
+    for bad in (("", "", ""), ("soon", "", ""), ("10m", "later", ""), ("10m", "", "often")):
+        with pytest.raises(RangeError):
+            spec_from_form(*bad, NOW)
