@@ -15,6 +15,7 @@ import urwid
 from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
 from een_tui.ui import glyphs
+from een_tui.ui.camera_marks import Marks
 from een_tui.ui.palette import focus_map, status_attr
 
 SORT_MODES = ("status", "name", "esn")
@@ -165,7 +166,7 @@ class CameraWalker(urwid.ListWalker):
         self._view: list[int] = []
         self._counts: Counter = Counter()
         self._rows: dict[int, CameraRow] = {}
-        self.marked: set[str] = set()  # ESNs marked for a download of several
+        self.marked = Marks()  # for a download of several
         self.set_devices(devices)
 
     # ---- data ---------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ class CameraWalker(urwid.ListWalker):
         """Replace the cameras (bridges and other devices are left out); keeps the focus camera."""
         current = self.focused_device
         self._devices = [d for d in devices if d.is_camera]
-        self.marked &= {d.id for d in self._devices if d.id}
+        self.marked.keep_only(self._devices)
         self._search = [f"{d.name}\0{d.id or ''}".casefold() for d in self._devices]
         self._counts = Counter(d.status for d in self._devices)
         self._orders = {}
@@ -237,27 +238,15 @@ class CameraWalker(urwid.ListWalker):
 
     def toggle_mark(self) -> bool | None:
         """Mark or unmark the camera under the cursor; its new state (None: no camera)."""
-        device = self.focused_device
-        if device is None or not device.id:
-            return None
-        if device.id in self.marked:
-            self.marked.discard(device.id)
-        else:
-            self.marked.add(device.id)
+        state = self.marked.toggle(self.focused_device)
         self._forget_rows()
-        return device.id in self.marked
+        return state
 
     def mark_shown(self) -> int:
-        """Mark every shown camera that can be downloaded from; when all of them are marked
-        already, unmark them. Returns how many are marked now."""
-        shown = {self._devices[i].id for i in self._view if self._devices[i].usable}
-        shown.discard(None)
-        if shown and shown <= self.marked:
-            self.marked -= shown  # type: ignore[arg-type]
-        else:
-            self.marked |= shown  # type: ignore[arg-type]
+        """Mark every shown camera that can be downloaded from (all marked: unmark them)."""
+        count = self.marked.mark_all(self._devices[i] for i in self._view)
         self._forget_rows()
-        return len(self.marked)
+        return count
 
     def _forget_rows(self) -> None:
         self._rows = {}
@@ -266,7 +255,7 @@ class CameraWalker(urwid.ListWalker):
     @property
     def marked_devices(self) -> list[Camera]:
         """The marked cameras, in the account's order."""
-        return [d for d in self._devices if d.id in self.marked]
+        return self.marked.chosen(self._devices)
 
     # ---- information --------------------------------------------------------------------------
 
