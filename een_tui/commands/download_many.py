@@ -5,8 +5,8 @@ one pool of W workers for all cameras)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import signal
 import sys
 from collections.abc import Sequence
 
@@ -20,7 +20,7 @@ from een_tui.download.fleet import FleetFinished, FleetRun
 from een_tui.download.fleet_report import FleetPrinter, fleet_summary_dict
 from een_tui.download.options import MAX_COUNT, DownloadOptions
 from een_tui.download.range_spec import RangeError, RangeSpec
-from een_tui.signals import handle_signals
+from een_tui.signals import ending_signals
 
 STATUSES = [s.value for s in CameraStatus]
 
@@ -141,6 +141,7 @@ def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
     options = DownloadOptions(count=args.count or 1, workers=args.workers, out_dir=args.out,
                               attempt_budget=args.max_attempts)
     printer = FleetPrinter(sys.stderr)
+    ended_by: list[int] = []  # the signal that cancelled the run, if one did
     try:
         with connect(args, pool_size=options.workers) as backend:
             listing = backend.list_cameras()
@@ -151,7 +152,12 @@ def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
                 return _fail(args, exitcodes.NO_USABLE_CAMERA, "no camera matches")
             fleet = FleetRun(backend, options, count=args.count, spec=spec,
                              on_event=printer.handle)
-            with handle_signals(fleet.cancel, signal.SIGINT):
+
+            def stop(signum: int) -> None:  # Ctrl+C, SIGTERM, SIGHUP: the same clean end
+                ended_by.append(signum)
+                fleet.cancel()
+
+            with ending_signals(stop):
                 result = fleet.run(cameras)
     except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback
         code = report_error(exc)
@@ -159,7 +165,10 @@ def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
             print(json.dumps(_failure(error_message(exc)), indent=2))
         return code
     if args.json:
-        print(json.dumps(fleet_summary_dict(result), indent=2))
+        with contextlib.suppress(OSError):  # stdout may be a terminal that hung up
+            print(json.dumps(fleet_summary_dict(result), indent=2))
+    if ended_by and result.outcome is RunOutcome.CANCELLED:
+        return exitcodes.for_signal(ended_by[0])
     return exit_code(result)
 
 

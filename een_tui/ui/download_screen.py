@@ -36,6 +36,8 @@ THUMBNAIL_COLUMNS = 28
 
 def worker_state_text(update: WorkerUpdate) -> str:
     """``fetching``, ``retrying in 2s``, ``retrying in <1s``, ``saved`` ... (15 cells at most)."""
+    if update.state is WorkerState.RETRYING and update.rate_limited:
+        return "rate limited"  # the row's detail says for how long
     if update.state is WorkerState.RETRYING and update.retry_in_s is not None:
         delay = update.retry_in_s
         return f"retrying in {delay:.0f}s" if delay >= 0.5 else "retrying in <1s"
