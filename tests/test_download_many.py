@@ -5,6 +5,7 @@ usage errors."""
 from __future__ import annotations
 
 import json
+import signal
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -216,10 +217,10 @@ def test_one_image_per_camera_is_the_latest_without_a_listing(emu, tmp_path, cap
         assert stamp == timeline.timestamp(timeline.floor_index(_ms(stamp)))
 
 
-def test_ctrl_c_cancels_a_many_camera_run(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_cancels_a_many_camera_run(tmp_path, signum):
     import io
     import os
-    import signal
     import subprocess
     import sys
 
@@ -237,11 +238,11 @@ def test_ctrl_c_cancels_a_many_camera_run(tmp_path):
         if line.rstrip().endswith(" bytes)"):
             saved_lines += 1
             if saved_lines == 5:
-                proc.send_signal(signal.SIGINT)
+                proc.send_signal(signum)
                 break
     rest = proc.stderr.read()
     summary = json.loads(proc.stdout.read())
-    assert proc.wait(timeout=30) == exitcodes.INTERRUPTED, rest
+    assert proc.wait(timeout=30) == exitcodes.for_signal(signum), rest
     assert "[cancelled]" in rest
     assert summary["outcome"] == "cancelled"
     assert "cancelled" in {c["state"] for c in summary["cameras"]}
