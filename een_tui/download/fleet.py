@@ -185,8 +185,9 @@ class FleetRun:
                 return None
         else:
             assert self.count is not None
+            latest_first = self.count == 1 and self.backend.api_version == "v1"  # "now"
             pages = NewestPages(self.backend, esn, self.count + self.options.spare_count,
-                                latest_first=self.count == 1)
+                                latest_first=latest_first)
         try:
             folder = camera_dir(self.options.out_dir, esn)
             ensure_dir(folder)

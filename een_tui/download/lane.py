@@ -72,7 +72,7 @@ class NewestPages:
     """The newest ``total`` frames first (listing, else the ``X-Ee-Prev`` walk), then older
     ones by listing when spares run out; ``[]`` once there are none.
 
-    With ``latest_first`` (one image wanted) the first page is ``now``: the latest frame,
+    With ``latest_first`` (one image wanted, v1) the first page is ``now``: the latest frame,
     saved under the timestamp the server says it is (``X-Ee-Timestamp``), without a listing
     request; the listing comes only if that fails."""
 
