@@ -15,6 +15,7 @@ import urwid
 from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
 from een_tui.ui import glyphs
+from een_tui.ui.camera_marks import Marks
 from een_tui.ui.palette import focus_map, status_attr
 
 SORT_MODES = ("status", "name", "esn")
@@ -54,8 +55,9 @@ def fit_cell(text: str, width: int) -> str:
     return text + " " * (width - urwid.calc_width(text, 0, len(text)))
 
 
-def row_markup(device: Camera, width: int) -> list[tuple[str, str]]:
-    """The markup of one camera row at ``width`` cells."""
+def row_markup(device: Camera, width: int, marked: bool = False) -> list[tuple[str, str]]:
+    """The markup of one camera row at ``width`` cells (a marked camera's name starts with
+    the mark)."""
     cols = layout_for(width)
     attr = status_attr(device.status)
     marks = glyphs.current()
@@ -67,8 +69,11 @@ def row_markup(device: Camera, width: int) -> list[tuple[str, str]]:
     else:
         markup.append(("recording", marks.recording + " ") if device.recording else ("body", "  "))
     name = device.name or "(no name)"
+    if marked:
+        name = f"{marks.marked} {name}"
     markup.append(
-        ("body", fit_cell(name, cols.name - 1) + " " if cols.name > 1 else fit_cell(name, 1))
+        ("marked" if marked else "body",
+         fit_cell(name, cols.name - 1) + " " if cols.name > 1 else fit_cell(name, 1))
     )
     if cols.esn:
         markup.append(("dim", fit_cell(device.id or "-", cols.esn)))
@@ -125,9 +130,10 @@ class _WidthAwareRow(urwid.Widget):
 class CameraRow(_WidthAwareRow):
     """One camera: status symbol and label, recording mark, name, ESN, bridge."""
 
-    def __init__(self, device: Camera) -> None:
+    def __init__(self, device: Camera, marked: bool = False) -> None:
         super().__init__()
         self.device = device  # frozen: the cached canvases never go stale
+        self.marked = marked  # a row is rebuilt when its mark changes
 
     def selectable(self) -> bool:
         return True
@@ -136,7 +142,7 @@ class CameraRow(_WidthAwareRow):
         return key
 
     def markup(self, width: int) -> list[tuple[str, str]]:
-        return row_markup(self.device, width)
+        return row_markup(self.device, width, self.marked)
 
 
 class HeaderRow(_WidthAwareRow):
@@ -160,6 +166,7 @@ class CameraWalker(urwid.ListWalker):
         self._view: list[int] = []
         self._counts: Counter = Counter()
         self._rows: dict[int, CameraRow] = {}
+        self.marked = Marks()  # for a download of several
         self.set_devices(devices)
 
     # ---- data ---------------------------------------------------------------------------------
@@ -168,6 +175,7 @@ class CameraWalker(urwid.ListWalker):
         """Replace the cameras (bridges and other devices are left out); keeps the focus camera."""
         current = self.focused_device
         self._devices = [d for d in devices if d.is_camera]
+        self.marked.keep_only(self._devices)
         self._search = [f"{d.name}\0{d.id or ''}".casefold() for d in self._devices]
         self._counts = Counter(d.status for d in self._devices)
         self._orders = {}
@@ -228,6 +236,27 @@ class CameraWalker(urwid.ListWalker):
         self._rebuild(keep=self.focused_device)
         return self.online_only
 
+    def toggle_mark(self) -> bool | None:
+        """Mark or unmark the camera under the cursor; its new state (None: no camera)."""
+        state = self.marked.toggle(self.focused_device)
+        self._forget_rows()
+        return state
+
+    def mark_shown(self) -> int:
+        """Mark every shown camera that can be downloaded from (all marked: unmark them)."""
+        count = self.marked.mark_all(self._devices[i] for i in self._view)
+        self._forget_rows()
+        return count
+
+    def _forget_rows(self) -> None:
+        self._rows = {}
+        self._modified()
+
+    @property
+    def marked_devices(self) -> list[Camera]:
+        """The marked cameras, in the account's order."""
+        return self.marked.chosen(self._devices)
+
     # ---- information --------------------------------------------------------------------------
 
     @property
@@ -262,7 +291,8 @@ class CameraWalker(urwid.ListWalker):
         index = self._view[position]
         row = self._rows.get(index)
         if row is None:
-            row = self._rows[index] = CameraRow(self._devices[index])
+            device = self._devices[index]
+            row = self._rows[index] = CameraRow(device, device.id in self.marked)
         return row
 
     def next_position(self, position: int) -> int:

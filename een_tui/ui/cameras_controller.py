@@ -36,6 +36,8 @@ class CamerasController:
         start_download: Callable[[Camera | None], None],
         show_details: Callable[[Camera], None],
         camera: str | None = None,
+        start_many: Callable[[list[Camera]], None] | None = None,
+        ask_range: Callable[[list[Camera]], None] | None = None,
     ) -> None:
         self.connection = connection
         self._spawn = spawn
@@ -49,6 +51,8 @@ class CamerasController:
                 random=lambda: start_download(None),
                 refresh=self.load,
                 details=show_details,
+                download_many=start_many,
+                time_range=ask_range,
             )
         )
 
