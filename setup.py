@@ -39,7 +39,10 @@ setup(
             "pyte>=0.8.2",
             "hypothesis>=6.100",
             "ruff>=0.6",
+            "av>=12",
         ],
+        # MP4 timelapses (`een-tui timelapse -o out.mp4`); PyAV's wheels carry their own ffmpeg.
+        "video": ["av>=12"],
     },
     entry_points={"console_scripts": ["een-tui = een_tui.cli:main"]},
     classifiers=[

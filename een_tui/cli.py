@@ -16,9 +16,17 @@ import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 from een_tui import __version__, exitcodes  # noqa: E402
-from een_tui.commands import cameras, download, emulator, logout, tui  # noqa: E402
+from een_tui.commands import (  # noqa: E402
+    cameras,
+    download,
+    emulator,
+    logout,
+    sheet,
+    timelapse,
+    tui,
+)
 
-COMMANDS = (cameras, download, emulator, logout)
+COMMANDS = (cameras, download, emulator, logout, timelapse, sheet)
 
 
 class CommandParser(argparse.ArgumentParser):
