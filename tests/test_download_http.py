@@ -13,7 +13,7 @@ import gevent
 import pytest
 from PIL import Image
 
-from een_tui.api import client as client_module
+from een_tui.api import v1_data as client_module  # where open_image reads the headers
 from een_tui.api.client import ConnectionSettings, EenClient
 from een_tui.api.devices import Device
 from een_tui.api.errors import ServerError
@@ -27,16 +27,14 @@ from een_tui.download.events import (
     RunOutcome,
 )
 from een_tui.download.retry import RetryPolicy
-from een_tui.emulator import EmulatorConfig, EmulatorServer
 
 FAST = RetryPolicy(max_attempts=8, backoff_base_s=0.002, backoff_max_s=0.02)
 IMAGE_PATH = "GET /asset/asset/image.jpeg"
 
 
 @pytest.fixture
-def emu():
-    with EmulatorServer(EmulatorConfig(seed=1, test_mode=True), host="127.0.0.1", port=0) as server:
-        yield server
+def emu(emulator):
+    return emulator  # conftest's one emulator fixture
 
 
 def login(emu, pool_size: int = 5) -> EenClient:

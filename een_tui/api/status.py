@@ -1,4 +1,4 @@
-"""The EEN device status bitmask and the documented overall-status rule (een-api.md §4)."""
+"""The EEN device status bitmask and the documented overall-status rule (docs/een-api-v1.md §4)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def camera_status(bits: int | None) -> CameraStatus:
 
 
 def bridge_status(bits: int | None) -> CameraStatus:
-    """Bridges never stream: registered + on means online (our reading, een-api.md §4)."""
+    """Bridges never stream: registered + on means online (our reading, docs/een-api-v1.md §4)."""
     return _status_before_streaming(bits) or CameraStatus.ONLINE
 
 

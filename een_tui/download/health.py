@@ -11,13 +11,13 @@ import logging
 import random
 from collections.abc import Callable, Collection, Sequence
 
-from tenacity import Retrying, retry_if_exception, stop_after_attempt
+from tenacity import Retrying
 
 from een_tui.api.devices import Device
 from een_tui.api.errors import AuthError, EenError
 from een_tui.download.events import CameraRejected
-from een_tui.download.plan import PlanFailed, PreviewPlan, PreviewSource, build_plan
-from een_tui.download.retry import RetryPolicy, is_retryable, wait_backoff_or_retry_after
+from een_tui.download.plan import PlanFailed, PreviewPlan, PreviewSource, plan_for
+from een_tui.download.retry import RetryPolicy, is_retryable
 from een_tui.download.storage import ImageTooLarge, UnsafeName, safe_esn
 
 log = logging.getLogger(__name__)
@@ -48,13 +48,7 @@ def status_words(device: Device) -> str:
 
 def _retrying(attempts: int, policy: RetryPolicy, sleep: Callable[[float], None]) -> Retrying:
     """Up to ``attempts`` tries of a health-check step, backing off on transient failures."""
-    return Retrying(
-        stop=stop_after_attempt(max(1, attempts)),
-        wait=wait_backoff_or_retry_after(policy),
-        retry=retry_if_exception(is_retryable),
-        sleep=sleep,
-        reraise=True,
-    )
+    return policy.retrying(attempts=attempts, sleep=sleep)
 
 
 def probe_image(
@@ -107,7 +101,7 @@ def check_camera(
     except UnsafeName as exc:
         raise CameraUnhealthy(str(exc)) from exc
     try:
-        plan = build_plan(source, device.id, total, call=_retrying(attempts, policy, sleep))
+        plan = plan_for(source, device.id, total, call=_retrying(attempts, policy, sleep))
     except AuthError:
         raise
     except PlanFailed as exc:

@@ -1,132 +1,29 @@
-"""Which preview timestamps to fetch: the N most recent, plus spares, distinct, newest first.
-
-First choice is the list endpoint with a negative ``count``; when listing fails, walk back from
-``now`` along ``X-Ee-Prev``. Everything the server says is validated: a malformed or hostile
-timestamp is dropped here and never reaches a path.
-"""
+"""Which preview timestamps to fetch. The planning itself is the API's job
+(:meth:`een_tui.api.backend.Backend.plan_previews`; v1: :mod:`een_tui.api.v1_plan`); these
+names stay here for the download layer, plus :func:`plan_for`, which asks a backend, or plans
+with the v1 rules over a bare client that has no ``plan_previews``."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Protocol
+from een_tui.api.backend import PreviewPlan
+from een_tui.api.errors import PlanFailed
+from een_tui.api.v1_plan import (
+    PreviewSource,
+    Retry,
+    build_plan,
+    clean_timestamps,
+    plan_by_listing,
+    plan_by_walking,
+)
 
-from een_tui.api.client import ImageHeaders
-from een_tui.api.errors import AuthError, EenError
-from een_tui.download.storage import UnsafeName, safe_timestamp
-
-log = logging.getLogger(__name__)
-
-
-class PreviewSource(Protocol):
-    """The part of :class:`een_tui.api.client.EenClient` the engine uses."""
-
-    def list_image_timestamps(self, esn: str, *, count: int, start: str = "now") -> list[str]: ...
-
-    def open_image(
-        self, esn: str, timestamp: str
-    ) -> AbstractContextManager[tuple[ImageHeaders, Iterator[bytes]]]: ...
+__all__ = ["PlanFailed", "PreviewPlan", "PreviewSource", "build_plan", "clean_timestamps",
+           "plan_by_listing", "plan_by_walking", "plan_for"]
 
 
-Retry = Callable[..., tuple[str | None, str | None]]
-"""``call(step, cursor)``: runs one walk step, possibly with retries."""
-
-
-class PlanFailed(EenError):
-    """Neither listing nor walking ``X-Ee-Prev`` gave a single usable timestamp."""
-
-
-@dataclass(frozen=True)
-class PreviewPlan:
-    """Timestamps to fetch, newest first, distinct and valid; ``source`` is list or walk."""
-
-    esn: str
-    timestamps: tuple[str, ...]
-    source: str
-
-
-def clean_timestamps(raw: Iterable[object], *, exclude: Iterable[str] = ()) -> list[str]:
-    """Valid EEN timestamps from ``raw``: deduplicated, newest first, ``exclude`` removed."""
-    seen = set(exclude)
-    kept = []
-    dropped = 0
-    for value in raw:
-        try:
-            stamp = safe_timestamp(value)
-        except UnsafeName:
-            dropped += 1
-            continue
-        if stamp not in seen:
-            seen.add(stamp)
-            kept.append(stamp)
-    if dropped:
-        log.warning("dropped %d malformed timestamps from the server", dropped)
-    kept.sort(reverse=True)  # the format sorts lexically in time order
-    return kept
-
-
-def plan_by_listing(
-    source: PreviewSource, esn: str, total: int, *, start: str = "now", exclude: Iterable[str] = ()
-) -> list[str]:
-    """The ``total`` timestamps before ``start`` from ``/asset/list/image`` (count = -total)."""
-    raw = source.list_image_timestamps(esn, count=-total, start=start)
-    return clean_timestamps(raw, exclude=exclude)[:total]
-
-
-def plan_by_walking(
-    source: PreviewSource, esn: str, total: int, *, call: Retry | None = None
-) -> list[str]:
-    """Walk back from ``now`` along ``X-Ee-Prev`` (one request per step, body not read).
-    ``call(step, cursor)`` runs each step, e.g. with retries; default: directly."""
-    call = call or (lambda step, cursor: step(cursor))
-
-    def step(cursor: str) -> tuple[str | None, str | None]:
-        with source.open_image(esn, cursor) as (headers, _chunks):
-            return headers.timestamp, headers.prev
-
-    found: list[str] = []
-    cursor = "now"
-    for _ in range(total + 1):
-        current, previous = call(step, cursor)
-        for value in ((current,) if cursor == "now" else ()) + (previous,):
-            try:
-                stamp = safe_timestamp(value)
-            except UnsafeName:
-                continue
-            if stamp not in found:
-                found.append(stamp)
-        if len(found) >= total or previous is None:
-            break
-        try:
-            cursor = safe_timestamp(previous)
-        except UnsafeName:
-            break
-    return clean_timestamps(found)[:total]
-
-
-def build_plan(
-    source: PreviewSource, esn: str, total: int, *, call: Retry | None = None
-) -> PreviewPlan:
-    """Plan ``total`` timestamps: listing first, ``X-Ee-Prev`` walk when listing fails
-    (each walk step through ``call``, which may retry it)."""
-    try:
-        stamps = plan_by_listing(source, esn, total)
-        if stamps:
-            return PreviewPlan(esn=esn, timestamps=tuple(stamps), source="list")
-        list_error = "the list was empty"
-    except AuthError:
-        raise
-    except EenError as exc:
-        list_error = str(exc)
-    log.info("listing previews of %s failed (%s); walking X-Ee-Prev", esn, list_error)
-    try:
-        stamps = plan_by_walking(source, esn, total, call=call)
-    except AuthError:
-        raise
-    except EenError as exc:
-        raise PlanFailed(f"previews cannot be listed ({list_error}) nor walked ({exc})") from exc
-    if not stamps:
-        raise PlanFailed(f"previews cannot be listed ({list_error}) nor walked (no timestamps)")
-    return PreviewPlan(esn=esn, timestamps=tuple(stamps), source="walk")
+def plan_for(source: object, esn: str, total: int, *, call: Retry | None = None) -> PreviewPlan:
+    """``total`` timestamps of ``esn`` from ``source``: a backend's ``plan_previews``, else
+    the v1 plan over a client (list first, then the ``X-Ee-Prev`` walk)."""
+    plan_previews = getattr(source, "plan_previews", None)
+    if plan_previews is not None:
+        return plan_previews(esn, total, call=call)
+    return build_plan(source, esn, total, call=call)  # type: ignore[arg-type]
