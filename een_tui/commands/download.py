@@ -11,23 +11,16 @@ import argparse
 import json
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
-from een_tui.api.devices import Device
 from een_tui.api.timestamps import is_esn
-from een_tui.commands.common import (
-    add_connection_options,
-    add_download_options,
-    bounded_int,
-    connect,
-    error_message,
-    report_error,
-)
-from een_tui.download.engine import DownloadEngine
-from een_tui.download.events import FailureKind, RunFinished, RunOutcome
-from een_tui.download.headless import HeadlessPrinter, summary_dict
+from een_tui.commands.arguments import add_connection_options, add_download_options, bounded_int
 from een_tui.download.options import MAX_COUNT, DownloadOptions
-from een_tui.signals import handle_signals
+
+if TYPE_CHECKING:
+    from een_tui.api.devices import Device
+    from een_tui.download.events import RunFinished
 
 DESCRIPTION = """\
 Download N distinct preview images of one camera into DIR/<ESN>/<timestamp>.jpg with
@@ -77,6 +70,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def exit_code_for_result(result: RunFinished) -> int:
     """0 all saved, 130 cancelled, 5 fewer than asked, 4 no camera, 3 auth, else 1."""
+    from een_tui.download.events import FailureKind, RunOutcome
+
     if result.outcome is RunOutcome.DONE:
         return exitcodes.OK
     if result.outcome is RunOutcome.CANCELLED:
@@ -98,6 +93,11 @@ def _find_camera(devices: list[Device], esn: str) -> Device | None:
 
 def run(args: argparse.Namespace) -> int:
     """Log in, pick the camera, download, print the summary; returns the exit code."""
+    from een_tui.commands.common import connect, error_message, report_error
+    from een_tui.download.engine import DownloadEngine
+    from een_tui.download.headless import HeadlessPrinter, summary_dict
+    from een_tui.signals import handle_signals
+
     options = DownloadOptions(
         count=args.count,
         workers=args.workers,

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
-from een_tui.commands.common import bounded_float, bounded_int
+from een_tui.commands.arguments import bounded_float, bounded_int
 
 if TYPE_CHECKING:
     from een_tui.emulator import EmulatorConfig
