@@ -57,6 +57,7 @@ class DownloadController:
         self.engine: DownloadEngine | None = None
         self.screen: DownloadScreen | None = None
         self.greenlet: gevent.Greenlet | None = None
+        self._draining: list[tuple[DownloadEngine, gevent.Greenlet]] = []  # cancelled, not over
         self._pending_events: list[tuple[DownloadEngine, Event]] = []
         self._flush_alarm: Any = None
         self._last_flush = 0.0
@@ -72,7 +73,9 @@ class DownloadController:
         """Download previews from ``camera`` (None = a random healthy one)."""
         previous = self.greenlet
         if self.engine is not None and previous is not None and not previous.dead:
-            self.engine.cancel()
+            self.engine.cancel(drain=True)  # the new run starts once the server saw these end
+            self._draining.append((self.engine, previous))
+        self._draining = [(e, g) for e, g in self._draining if not g.dead]
         opts = DownloadOptions(
             count=self.options.count, workers=self.options.workers, out_dir=self.options.out_dir
         )
@@ -101,17 +104,19 @@ class DownloadController:
     def cancel(self) -> None:
         """``c``: stop the running download (the saved images stay)."""
         if self.engine is not None and self.screen is not None and self.screen.running:
-            self.engine.cancel()
+            self.engine.cancel(drain=True)
 
     def back(self) -> None:
         """Esc: the camera list again (a running download is cancelled)."""
         if self.screen is not None and self.screen.running and self.engine is not None:
-            self.engine.cancel()
+            self.engine.cancel(drain=True)
             self.cameras.screen.say("notice", "download cancelled")
         self.cameras.show()
 
     def shutdown(self, timeout: float) -> None:
         """Cancel a running download and wait (up to ``timeout``) for its clean-up."""
+        for engine, _ in self._draining:  # quitting: requests still draining are cut
+            engine.cancel()
         if self.greenlet is not None and not self.greenlet.dead and self.engine is not None:
             self.engine.cancel()
             self.greenlet.join(timeout=timeout)
