@@ -40,9 +40,12 @@ from pathlib import Path  # noqa: E402
 import requests  # noqa: E402
 
 from een_tui.api.client import ConnectionSettings, EenClient, session_cookie  # noqa: E402
+from een_tui.api.v1_backend import V1Backend  # noqa: E402
+from een_tui.api.v3.backend import V3Backend  # noqa: E402
+from een_tui.api.v3.tokens import OAuthClient  # noqa: E402
 from een_tui.download import DownloadEngine, DownloadOptions  # noqa: E402
 from een_tui.download.events import RunOutcome  # noqa: E402
-from een_tui.emulator import EmulatorConfig, EmulatorServer  # noqa: E402
+from een_tui.emulator import EmulatorConfig, EmulatorServer, v3_approve  # noqa: E402
 
 SUBPROCESS_SERVER = """
 from gevent import monkey; monkey.patch_all()
@@ -102,6 +105,17 @@ def logged_in_client(emu: EmulatorServer, pool_size: int) -> EenClient:
     return client
 
 
+def logged_in_v3(emu: EmulatorServer, pool_size: int) -> V3Backend:
+    """A v3 backend logged in through the browser flow (the browser step by ``v3_approve``)."""
+    demo = EmulatorConfig()
+    oauth = OAuthClient(demo.v3_client_id, demo.v3_client_secret, demo.v3_redirect_uris[0],
+                        auth_url=emu.url)
+    backend = V3Backend(oauth, api_url=emu.url, pool_size=pool_size)
+    flow = backend.login_flow(listen=False, env={})
+    flow.finish(v3_approve(flow.begin().url))
+    return backend
+
+
 @dataclass
 class Timing:
     """One variant's run: the download phase, the images it fetched, and the whole run."""
@@ -111,11 +125,15 @@ class Timing:
     run_s: float
 
 
-def een_tui_phase(emu: EmulatorServer, esn: str, count: int, workers: int, out: Path) -> Timing:
+def een_tui_phase(emu: EmulatorServer, esn: str, count: int, workers: int, out: Path,
+                  api: str = "v1") -> Timing:
     """The engine's worker phase (the health check's image excluded) and its whole run."""
-    client = logged_in_client(emu, workers)
-    camera = next(d for d in client.list_devices().devices if d.id == esn)
-    engine = DownloadEngine(client, DownloadOptions(count=count, workers=workers, out_dir=out))
+    if api == "v3":
+        backend = logged_in_v3(emu, workers)
+    else:
+        backend = V1Backend(logged_in_client(emu, workers))
+    camera = next(c for c in backend.list_cameras().cameras if c.id == esn)
+    engine = DownloadEngine(backend, DownloadOptions(count=count, workers=workers, out_dir=out))
     emu.reset_stats()
     started = time.monotonic()
     result = engine.run(camera=camera)
@@ -172,6 +190,9 @@ def main() -> None:
     parser.add_argument("--real-world", action="store_true",
                         help="add een-tui W=5 at 5 s per image and at 5-9 s per image")
     parser.add_argument("--real-world-count", type=int, default=10, help="N of those rows")
+    parser.add_argument("--cameras", type=int, default=0, metavar="C",
+                        help="add the many-camera row: C cameras x 1 image, one pool of 5 "
+                             "(bench/many_cameras.py)")
     args = parser.parse_args()
     latency_s = args.latency_ms / 1000
     with emulator(args.latency_ms, args.in_process) as emu:
@@ -180,6 +201,8 @@ def main() -> None:
         variants = [
             ("een-tui W=5", 5, lambda out: een_tui_phase(emu, esn, args.count, 5, out)),
             ("een-tui W=1", 1, lambda out: een_tui_phase(emu, esn, args.count, 1, out)),
+            ("een-tui v3 W=5", 5, lambda out: een_tui_phase(emu, esn, args.count, 5, out, "v3")),
+            ("een-tui v3 W=1", 1, lambda out: een_tui_phase(emu, esn, args.count, 1, out, "v3")),
             ("requests loop", 1, lambda out: requests_loop_phase(emu, esn, args.count, out)),
         ]
         where = "in-process" if args.in_process else "subprocess"
@@ -188,7 +211,7 @@ def main() -> None:
             f"median of {args.repeat}, emulator {where}"
         )
         print(
-            f"{'variant':<15} {'W':>2} {'M':>3} {'phase (s)':>9} {'ideal (s)':>9} {'ratio':>6} "
+            f"{'variant':<16} {'W':>2} {'M':>3} {'phase (s)':>9} {'ideal (s)':>9} {'ratio':>6} "
             f"{'run (s)':>8}"
         )
         for name, workers, phase in variants:
@@ -201,31 +224,37 @@ def main() -> None:
             images = timings[0].phase_images
             ideal = math.ceil(images / workers) * latency_s
             print(
-                f"{name:<15} {workers:>2} {images:>3} {wall:>9.3f} {ideal:>9.3f} "
+                f"{name:<16} {workers:>2} {images:>3} {wall:>9.3f} {ideal:>9.3f} "
                 f"{wall / ideal:>5.2f}x {run:>8.3f}"
             )
+        print(
+            "M = images fetched in the download phase (een-tui's health check saved 1 of the N "
+            "before it); run = the whole run after login"
+        )
+    if args.cameras:
+        from many_cameras import HEADER, many_camera_row
+        from report import print_table
+
+        print()
+        print_table(HEADER, [many_camera_row(args.cameras, 1, 5, args.latency_ms)])
     if args.real_world:
         for name, latency_ms, jitter_ms in (("5 s per image", 5000.0, 0.0),
                                             ("5-9 s per image", 5000.0, 4000.0)):
             real_world_row(name, latency_ms, jitter_ms, args.real_world_count, args.in_process)
-    print(
-        "M = images fetched in the download phase (een-tui's health check saved 1 of the N "
-        "before it); run = the whole run after login"
-    )
 
 
 def real_world_row(name: str, latency_ms: float, jitter_ms: float, count: int,
                    in_process: bool) -> None:
     """One run of een-tui W=5 against an emulator ``latency_ms`` (+0..``jitter_ms``) per image."""
     with emulator(latency_ms, in_process, jitter_ms) as emu:
-        probe = logged_in_client(emu, 1)
-        esn = sorted(d.id for d in probe.list_devices().devices if d.usable)[0]
+        probe = V1Backend(logged_in_client(emu, 1))
+        esn = sorted(c.id for c in probe.list_cameras().cameras if c.usable)[0]
         with tempfile.TemporaryDirectory() as out:
             timing = een_tui_phase(emu, esn, count, 5, Path(out))
     ideal = math.ceil(timing.phase_images / 5) * (latency_ms + jitter_ms / 2) / 1000
     label = f"W=5, {name}"
     print(
-        f"{label:<15} {5:>2} {timing.phase_images:>3} {timing.phase_s:>9.3f} {ideal:>9.3f} "
+        f"{label:<16} {5:>2} {timing.phase_images:>3} {timing.phase_s:>9.3f} {ideal:>9.3f} "
         f"{timing.phase_s / ideal:>5.2f}x {timing.run_s:>8.3f}   (N = {count}, one run)"
     )
 

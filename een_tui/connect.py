@@ -181,25 +181,36 @@ class DemoConnection(Connection):
 
 
 @contextlib.contextmanager
-def connected(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
-              prompt: bool = True, ask_code: AskCode | None = None,
-              warn: Warn | None = None) -> Iterator[EenClient]:
-    """A logged-in :class:`EenClient` for the command line in ``args``; closed (and the demo
-    emulator stopped) when the block ends. ``--demo`` uses the embedded emulator."""
+def opened(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
+           prompt: bool = True, ask_code: AskCode | None = None,
+           warn: Warn | None = None) -> Iterator[Connection]:
+    """A logged-in :class:`Connection` (its ``backend`` and ``client`` set) for the command
+    line in ``args``; closed (and the demo emulator stopped) when the block ends. ``--demo``
+    uses the embedded emulator."""
     connection: Connection
     if getattr(args, "demo", False):
         connection = DemoConnection(pool_size=pool_size, timeout=getattr(args, "timeout", None))
         try:
             connection.open()
-            assert connection.client is not None
-            yield connection.client
+            yield connection
         finally:
             connection.close()
         return
     account = AccountConnection(args, pool_size=pool_size, prompt=prompt, warn=warn)
     try:
         account.open_on_terminal(ask_code)
-        assert account.client is not None
-        yield account.client
+        yield account
     finally:
         account.close()
+
+
+@contextlib.contextmanager
+def connected(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
+              prompt: bool = True, ask_code: AskCode | None = None,
+              warn: Warn | None = None) -> Iterator[EenClient]:
+    """The logged-in v1 :class:`EenClient` of :func:`opened` (what ``logout`` and the tests
+    use; the commands take the backend)."""
+    with opened(args, pool_size=pool_size, prompt=prompt, ask_code=ask_code,
+                warn=warn) as connection:
+        assert connection.client is not None
+        yield connection.client

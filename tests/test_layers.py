@@ -70,8 +70,6 @@ def _download_transport_violations() -> list[str]:
     return violations("download", ("requests", "urllib3"))
 
 
-@pytest.mark.xfail(bool(_download_transport_violations()), strict=False,
-                   reason="engine split pending")
 def test_download_never_touches_the_transport():
     assert _download_transport_violations() == []
 

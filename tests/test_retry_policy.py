@@ -84,3 +84,35 @@ def test_the_download_names_still_work():
     wait = download_retry.wait_backoff_or_retry_after(RetryPolicy(backoff_base_s=0.001,
                                                                   backoff_max_s=0.001))
     assert callable(wait)
+
+
+def test_retrying_asks_the_caller_before_retrying_a_session_expiry():
+    calls, allowed = [], iter([True, False])
+
+    def expired():
+        calls.append(1)
+        raise errors.SessionExpired("401", status_code=401)
+
+    retrying = RetryPolicy(backoff_base_s=0.001).retrying(
+        sleep=lambda s: None, relogin=lambda: next(allowed))
+    with pytest.raises(errors.SessionExpired):
+        retrying(expired)
+    assert len(calls) == 2  # once, then again after the allowed re-login, then given up
+    calls.clear()
+    with pytest.raises(errors.SessionExpired):  # no relogin hook: a 401 is not retried here
+        RetryPolicy().retrying(sleep=lambda s: None)(expired)
+    assert len(calls) == 1
+
+
+def test_retrying_stops_early_when_the_caller_gives_up():
+    calls = []
+
+    def down():
+        calls.append(1)
+        raise errors.ServerError("503", status_code=503)
+
+    retrying = RetryPolicy(max_attempts=6, backoff_base_s=0.001).retrying(
+        sleep=lambda s: None, give_up=lambda: len(calls) >= 2)
+    with pytest.raises(errors.ServerError):
+        retrying(down)
+    assert len(calls) == 2

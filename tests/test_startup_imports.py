@@ -9,8 +9,9 @@ from pathlib import Path
 
 from een_tui import exitcodes
 
-# What the terminal UI and the embedded emulator bring in; a headless command needs none of it.
-UI_AND_EMULATOR = ("urwid", "een_tui.emulator", "een_tui.ui", "werkzeug")
+# What the terminal UI and the embedded emulator bring in; a headless command needs none of it
+# (the UI's glyph table, plain data, is shared with ``cameras``: not listed).
+UI_AND_EMULATOR = ("urwid", "een_tui.emulator", "een_tui.ui.app", "werkzeug")
 NOT_FOR_VERSION = (*UI_AND_EMULATOR, "PIL")
 
 

@@ -5,6 +5,7 @@ boundary; what a server sends that does not parse never gets past it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -62,7 +63,9 @@ class Camera:
     """A camera as the rest of the program sees it, whatever API it came from.
 
     ``recording`` is None when the API does not say (v3); ``raw_status`` is the API's own value
-    (v1: the status bits, v3: ``connectionStatus``) for ``cameras --json`` and the details view."""
+    (v1: the status bits, v3: ``connectionStatus``) for ``cameras --json`` and the details view;
+    ``kind`` the API's device type; ``extra`` other API-specific facts by name (v1:
+    ``status_bit_names``, ``service_status``, ``ip_address``, ``account_id``)."""
 
     id: Esn | None  # None: a row without a valid ESN (v1: not yet discovered)
     name: str
@@ -74,6 +77,22 @@ class Camera:
     tags: tuple[str, ...] = ()
     kind: str = "camera"
     supported: bool = True
+    is_camera: bool = True  # False for another device of the account (a v1 bridge)
+    extra: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def status_bits(self) -> int | None:
+        """The v1 status bitmask (None when the API has none)."""
+        raw = self.raw_status
+        return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+
+    @property
+    def raw_status_text(self) -> str:
+        """The API's own status for a message: ``0x8023`` (v1 bits) or the v3 word."""
+        bits = self.status_bits
+        if bits is not None:
+            return f"{bits:#x}"
+        return str(self.raw_status) if self.raw_status is not None else "unknown"
 
     @property
     def usable(self) -> bool:
@@ -83,6 +102,8 @@ class Camera:
     @property
     def unusable_reason(self) -> str | None:
         """Why :attr:`usable` is False, in words; None when usable."""
+        if not self.is_camera:
+            return f"{self.kind} is not a camera"
         if self.id is None:
             return "the camera has no valid ESN (not yet discovered)"
         if not self.supported:
@@ -93,16 +114,22 @@ class Camera:
 
     @classmethod
     def from_v1(cls, device: Device) -> Camera:
-        """A v1 device-list row (a camera type) as a :class:`Camera`."""
+        """A v1 device-list row as a :class:`Camera` (a bridge with ``is_camera`` False)."""
+        extra = {"status_bit_names": device.status_bit_names,
+                 "service_status": device.service_status, "ip_address": device.ip_address,
+                 "account_id": device.account_id}
         return cls(id=Esn.parse_or_none(device.id), name=device.name, status=device.status,
                    recording=device.recording, raw_status=device.status_bits,
                    timezone=device.timezone, bridges=device.bridges, tags=device.tags,
-                   kind=device.type, supported=not device.is_unsupported)
+                   kind=device.type, supported=not device.is_unsupported,
+                   is_camera=device.is_camera, extra=extra)
 
 
 @dataclass(frozen=True)
 class CameraList:
-    """The cameras of the account; ``skipped`` rows the API sent that could not be understood."""
+    """The cameras of the account; ``others`` its other devices (v1 bridges, for ``cameras
+    --all``; may stay empty); ``skipped`` rows the API sent that could not be understood."""
 
     cameras: tuple[Camera, ...]
     skipped: int = 0
+    others: tuple[Camera, ...] = ()

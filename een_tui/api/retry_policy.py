@@ -5,8 +5,9 @@ long to wait. Used by the client's JSON calls and by image downloads (``docs/arc
 Classification: 401 (:class:`SessionExpired`) -> log in again (once, shared); network errors,
 5xx, 429 and malformed or truncated answers -> retry; anything else -> give up.
 Backoff: exponential with full jitter, ``uniform(0, min(backoff_max_s, backoff_base_s * 2**n))``;
-a 429's ``Retry-After`` (plus a small margin: two clocks) is a floor, capped at
-``retry_after_cap_s`` so a hostile header cannot park a worker for hours.
+a 429's ``Retry-After`` (plus a small margin: two clocks) is a floor; a 429 asking for longer
+than ``retry_after_cap_s`` is not retried at all (:class:`RateLimitTooLong`, a message that
+names the rate limit and the wait), so a hostile header cannot park a worker for hours.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from een_tui.api.errors import (
     NetworkError,
     ProtocolError,
     RateLimited,
+    RateLimitTooLong,
     ServerError,
     SessionExpired,
 )
+from een_tui.units import human_duration
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ class Verdict(enum.Enum):
 
 def classify(exc: BaseException) -> Verdict:
     """The one classification of a failure (see the module docstring)."""
+    if isinstance(exc, RateLimitTooLong):
+        return Verdict.GIVE_UP
     if isinstance(exc, SessionExpired):
         return Verdict.RELOGIN
     if isinstance(exc, RETRYABLE):
@@ -75,6 +80,17 @@ class RetryPolicy:
         return cls(max_attempts=attempts, backoff_base_s=0.1, backoff_max_s=wait_max_s,
                    retry_after_cap_s=retry_after_max_s)
 
+    def waits_too_long(self, exc: RateLimited) -> bool:
+        """True when a 429 asks for a longer wait than this policy's Retry-After cap."""
+        return exc.retry_after is not None and exc.retry_after > self.retry_after_cap_s
+
+    def rate_limit_too_long(self, exc: RateLimited) -> RateLimitTooLong:
+        """The error that ends the retries of a 429 asking for more than the cap."""
+        return RateLimitTooLong(
+            f"EEN's rate limit: the server asks to wait {human_duration(exc.retry_after or 0)} "
+            f"before the next request, longer than the {human_duration(self.retry_after_cap_s)} "
+            "een-tui waits; try again later", retry_after=exc.retry_after)
+
     def classify(self, exc: BaseException) -> Verdict:
         """See :func:`classify`."""
         return classify(exc)
@@ -98,20 +114,39 @@ class RetryPolicy:
         what: str | None = None,
         attempts: int | None = None,
         sleep: Callable[[float], None] | None = None,
+        give_up: Callable[[], bool] | None = None,
+        relogin: Callable[[], bool] | None = None,
+        before_sleep: Callable[[tenacity.RetryCallState], None] | None = None,
     ) -> tenacity.Retrying:
         """A tenacity ``Retrying`` that retries what :func:`is_retryable` accepts and re-raises
         the last error. ``attempts`` overrides :attr:`max_attempts`; ``what`` names the call
-        in the log line of each retry."""
+        in the log line of each retry (``before_sleep`` replaces that line). ``give_up()``
+        True stops early (a cancel, a spent budget); on a RELOGIN verdict the call is retried
+        when ``relogin()`` says so (the caller's own re-login allowance)."""
         options: dict[str, Any] = {}
         if sleep is not None:
             options["sleep"] = sleep
-        if what is not None:
+        if before_sleep is not None:
+            options["before_sleep"] = before_sleep
+        elif what is not None:
             options["before_sleep"] = lambda state: log.warning(
                 "%s: %s; retry %d", what, state.outcome.exception(), state.attempt_number)
+        stop: Any = tenacity.stop_after_attempt(max(1, attempts or self.max_attempts))
+        if give_up is not None:
+            stop = tenacity.stop_any(stop, lambda _state: give_up())
+
+        def worth_retrying(exc: BaseException) -> bool:
+            if isinstance(exc, RateLimited) and self.waits_too_long(exc):
+                raise self.rate_limit_too_long(exc) from exc
+            verdict = classify(exc)
+            if verdict is Verdict.RELOGIN:
+                return relogin is not None and relogin()
+            return verdict is Verdict.RETRY
+
         return tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(max(1, attempts or self.max_attempts)),
+            stop=stop,
             wait=self.wait,
-            retry=tenacity.retry_if_exception(is_retryable),
+            retry=tenacity.retry_if_exception(worth_retrying),
             reraise=True,
             **options,
         )

@@ -59,11 +59,6 @@ class CameraStatus(enum.Enum):
         """Human label, e.g. ``Internet Offline``."""
         return _LABELS[self]
 
-    @property
-    def symbol(self) -> str:
-        """A one-character mark that reads without colour."""
-        return _SYMBOLS[self]
-
 
 _LABELS = {
     CameraStatus.ONLINE: "Online",
@@ -73,15 +68,6 @@ _LABELS = {
     CameraStatus.PASSWORD_NEEDED: "Password Needed",
     CameraStatus.UNKNOWN: "Unknown",
 }
-_SYMBOLS = {
-    CameraStatus.ONLINE: "●",
-    CameraStatus.OFF: "○",
-    CameraStatus.INTERNET_OFFLINE: "⊘",
-    CameraStatus.OFFLINE: "✕",
-    CameraStatus.PASSWORD_NEEDED: "⚿",
-    CameraStatus.UNKNOWN: "?",
-}
-
 # Sort order used by listings: healthy first, unknown last.
 STATUS_ORDER = {s: i for i, s in enumerate(CameraStatus)}
 

@@ -10,11 +10,12 @@ from een_tui.api import errors
 from een_tui.api.backend import PreviewPlan, Retry
 from een_tui.api.client import EenClient
 from een_tui.api.credentials import Credentials
-from een_tui.api.devices import DeviceList
 from een_tui.api.model import Camera, CameraList
 from een_tui.api.responses import ImageHeaders
+from een_tui.api.time_range import TimeRange
 from een_tui.api.v1_login import V1LoginFlow
 from een_tui.api.v1_plan import build_plan, plan_by_listing
+from een_tui.api.v1_range import DEFAULT_PAGE, V1RangeCursor
 
 __all__ = ["V1Backend", "V1LoginFlow"]
 
@@ -52,19 +53,12 @@ class V1Backend:
         """A fresh interactive login."""
         return V1LoginFlow(self.client)
 
-    def list_devices(self) -> DeviceList:
-        """Every v1 device (cameras and bridges), as the v1 UI and ``cameras`` still use."""
-        return self.client.list_devices()
-
     def list_cameras(self) -> CameraList:
-        """The cameras of ``/g/device/list`` (bridges left out)."""
+        """The cameras of ``/g/device/list``; its bridges (and unknown types) in ``others``."""
         devices = self.client.list_devices()
-        cameras = tuple(Camera.from_v1(d) for d in devices.devices if d.is_camera)
-        return CameraList(cameras=cameras, skipped=devices.skipped)
-
-    def list_image_timestamps(self, esn: str, *, count: int, start: str = "now") -> list[str]:
-        """``/asset/list/image`` (the v1 planner's listing step)."""
-        return self.client.list_image_timestamps(esn, count=count, start=start)
+        rows = [Camera.from_v1(d) for d in devices.devices]
+        return CameraList(cameras=tuple(c for c in rows if c.is_camera), skipped=devices.skipped,
+                          others=tuple(c for c in rows if not c.is_camera))
 
     def plan_previews(self, esn: str, count: int, *, before: str | None = None,
                       exclude: Iterable[str] = (), call: Retry | None = None) -> PreviewPlan:
@@ -79,6 +73,11 @@ class V1Backend:
             plan = PreviewPlan(esn=esn, source=plan.source,
                                timestamps=tuple(s for s in plan.timestamps if s not in skip))
         return plan
+
+    def plan_range(self, esn: str, time_range: TimeRange, *,
+                   page: int = DEFAULT_PAGE) -> V1RangeCursor:
+        """The frames of ``esn`` in ``time_range``, a page of ``/asset/list/image`` at a time."""
+        return V1RangeCursor(self.client, esn, time_range, page)
 
     def open_image(self, esn: str, timestamp: str
                    ) -> AbstractContextManager[tuple[ImageHeaders, Iterator[bytes]]]:

@@ -14,7 +14,7 @@ import gevent
 
 from een_tui import config, exitcodes
 from een_tui.api import errors
-from een_tui.api.client import EenClient
+from een_tui.api.backend import Backend
 from een_tui.api.credentials import stdin_is_terminal
 from een_tui.api.secrets import redact
 from een_tui.api.text import clean_text
@@ -31,12 +31,14 @@ from een_tui.connect import (  # noqa: F401 (re-exported: the commands' names)
     connected,
     connection_flags,
     credential_source,
+    opened,
     session_cache_for,
 )
 from een_tui.download.options import DEFAULT_WORKERS
 from een_tui.logsetup import setup_logging
 
 log = logging.getLogger(__name__)
+
 
 def print_warning(message: str) -> None:
     """One warning line on stderr (and in the log), cleaned."""
@@ -48,7 +50,11 @@ def ask_two_factor_code(method: str, destination: str) -> str:
     """Prompt for the 4-digit code EEN just sent (on stderr, never echoed into logs)."""
     print(f"EEN sent a login code by {clean_text(method, 20)} to {clean_text(destination, 100)}.",
           file=sys.stderr)
-    return getpass.getpass("4-digit code: ")
+    try:
+        return getpass.getpass("4-digit code: ")
+    except EOFError:  # Ctrl+D
+        print(file=sys.stderr)
+        raise errors.TwoFactorFailed("no two-factor code entered (end of input)") from None
 
 
 def quiet_ctrl_c() -> None:
@@ -61,16 +67,17 @@ def quiet_ctrl_c() -> None:
 
 @contextlib.contextmanager
 def connect(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
-            prompt: bool = True) -> Iterator[EenClient]:
-    """A logged-in :class:`EenClient` for the command line in ``args`` (a context manager):
-    :func:`een_tui.connect.connected`, with the terminal's two-factor prompt when ``prompt``
+            prompt: bool = True) -> Iterator[Backend]:
+    """A logged-in :class:`Backend` for the command line in ``args`` (a context manager):
+    :func:`een_tui.connect.opened`, with the terminal's two-factor prompt when ``prompt``
     is true and stdin is a terminal. ``--demo`` uses the embedded emulator."""
     setup_logging()
     quiet_ctrl_c()
     ask = ask_two_factor_code if prompt and stdin_is_terminal() else None
-    with connected(args, pool_size=pool_size, prompt=prompt, ask_code=ask,
-                   warn=print_warning) as client:
-        yield client
+    with opened(args, pool_size=pool_size, prompt=prompt, ask_code=ask,
+                warn=print_warning) as connection:
+        assert connection.backend is not None
+        yield connection.backend
 
 
 def exit_code_for(exc: BaseException) -> int:
@@ -90,6 +97,11 @@ def error_message(exc: BaseException) -> str:
         return "interrupted"
     if isinstance(exc, errors.EenError):
         text = exc.message
+    elif isinstance(exc, EOFError):
+        text = "end of input (Ctrl+D)"
+    elif isinstance(exc, UnicodeEncodeError):
+        text = (f"the terminal's character set ({exc.encoding}) cannot show this output; "
+                "use a UTF-8 locale or set PYTHONIOENCODING=utf-8")
     elif isinstance(exc, OSError):
         text = f"{exc.strerror or exc.__class__.__name__}" + (
             f": {exc.filename}" if exc.filename else "")

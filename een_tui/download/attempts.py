@@ -1,28 +1,25 @@
 """Per-timestamp attempts, and every error rule of the engine in one place.
 
 One timestamp is tried (tenacity) while its failures are transient and the policy, the run's
-budget and the stop flag allow; a "session expired" that survived the client's re-login is
-tolerated a few times per run; transport exceptions (``requests``, ``urllib3``, sockets) become
-:class:`NetworkError`; fatal errors get their :class:`FailureKind`. (The retry policy and the
-transport translation are meant to move to the API layer; this module is the one to swap.)
+budget and the stop flag allow (the retries are the one policy's,
+:meth:`een_tui.api.retry_policy.RetryPolicy.retrying`); a "session expired" that survived the
+client's re-login is tolerated a few times per run; fatal errors get their :class:`FailureKind`.
+The backend's image stream raises only :mod:`een_tui.api.errors`, and storage maps a local
+``OSError`` to :class:`StorageError`, so no transport exception is ever caught here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import requests
-import urllib3.exceptions
-from tenacity import RetryCallState, Retrying, retry_if_exception
+from tenacity import RetryCallState
 
-from een_tui.api.errors import AuthError, EenError, NetworkError, SessionExpired
+from een_tui.api.errors import AuthError, EenError, RateLimited, RateLimitTooLong, SessionExpired
 from een_tui.download.cancellation import Cancellation, Stop
 from een_tui.download.events import (
     Event,
@@ -35,9 +32,10 @@ from een_tui.download.events import (
 from een_tui.download.health import NoUsableCamera
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
-from een_tui.download.retry import failure_reason, is_retryable, wait_backoff_or_retry_after
+from een_tui.download.retry import failure_reason
 from een_tui.download.scheduler import BudgetExhausted, Duplicate, Scheduler
 from een_tui.download.storage import ImageTooLarge, StorageError, UnsafeName
+from een_tui.units import human_duration
 
 log = logging.getLogger(__name__)
 
@@ -46,32 +44,7 @@ Emit = Callable[[Event], None]
 SaveImage = Callable[[int, str, str, int, float], tuple[Path, str, int]]
 """``(worker, esn, timestamp, attempt, started) -> (path, actual timestamp, size)``."""
 
-NETWORK_ERRORS = (
-    requests.RequestException,
-    urllib3.exceptions.HTTPError,
-    http.client.HTTPException,
-    OSError,
-)
 FINAL_ERRORS = (EenError, ImageTooLarge, UnsafeName, StorageError, Duplicate, BudgetExhausted)
-
-
-@contextlib.contextmanager
-def transport_errors() -> Iterator[None]:
-    """Transport exceptions (around the request and its body) become :class:`NetworkError`."""
-    try:
-        yield
-    except NETWORK_ERRORS as exc:
-        raise NetworkError(f"connection broken: {exc}") from exc
-
-
-def with_transport_errors(save: SaveImage) -> SaveImage:
-    """``save`` whose transport exceptions become :class:`NetworkError`."""
-
-    def guarded(*args: Any) -> tuple[Path, str, int]:
-        with transport_errors():
-            return save(*args)
-
-    return guarded
 
 
 def fatal_error(exc: BaseException) -> tuple[FailureKind, str]:
@@ -153,13 +126,11 @@ class Attempts:
             attempts[0] += 1
             self._attempt(n, stamp, attempts[0])
 
-        retrying = Retrying(
-            stop=self._should_stop,
-            wait=wait_backoff_or_retry_after(self.options.retry),
-            retry=retry_if_exception(self._should_retry),
+        retrying = self.options.retry.retrying(
             sleep=self._stop.sleep,
+            give_up=self._give_up,
+            relogin=self._session.allow,
             before_sleep=partial(self._on_retry, n, stamp),
-            reraise=True,
         )
         try:
             retrying(attempt)
@@ -208,24 +179,17 @@ class Attempts:
             )
         )
 
-    def _should_retry(self, exc: BaseException) -> bool:
-        if is_retryable(exc):
-            return True
-        return isinstance(exc, SessionExpired) and self._session.allow()
-
-    def _should_stop(self, state: RetryCallState) -> bool:
-        return (
-            state.attempt_number >= self.options.retry.max_attempts
-            or self._stop.stopping
-            or self._scheduler.budget_left <= 0
-        )
+    def _give_up(self) -> bool:
+        return self._stop.stopping or self._scheduler.budget_left <= 0
 
     def _on_retry(self, n: int, stamp: str, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome is not None else None
         reason = failure_reason(exc) if exc is not None else "error"
         wait = state.upcoming_sleep
         self._outcome.failed(reason)
-        self._last_error[n] = str(exc)
+        limited = isinstance(exc, RateLimited)
+        error = f"retry in {human_duration(wait)}…" if limited else str(exc)
+        self._last_error[n] = error
         log.info("worker %d: %s failed (%s), retry in %.2fs", n, stamp, exc, wait)
         self._emit(ImageFailed(worker=n, timestamp=stamp, reason=reason, final=False))
         self._emit(
@@ -234,14 +198,15 @@ class Attempts:
                 state=WorkerState.RETRYING,
                 timestamp=stamp,
                 attempt=state.attempt_number,
-                error=str(exc),
+                error=error,
                 retry_in_s=wait,
+                rate_limited=limited,
             )
         )
 
     def _on_final_failure(self, n: int, stamp: str, exc: BaseException, attempt: int) -> None:
-        if isinstance(exc, (AuthError, StorageError)):
-            self._outcome.fatal(*fatal_error(exc))
+        if isinstance(exc, (AuthError, StorageError, RateLimitTooLong)):
+            self._outcome.fatal(*fatal_error(exc))  # a rate limit that long is account-wide
             return
         if isinstance(exc, BudgetExhausted) or self._stop.stopping:
             return  # the scheduler holds the reason; a stop is not a failure

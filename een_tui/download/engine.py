@@ -23,14 +23,9 @@ from pathlib import Path
 
 import gevent
 
-from een_tui.api.devices import Device
-from een_tui.download.attempts import (
-    Attempts,
-    SaveImage,
-    SessionRetries,
-    internal_error,
-    with_transport_errors,
-)
+from een_tui.api.backend import Backend, PreviewPlan
+from een_tui.api.model import Camera
+from een_tui.download.attempts import Attempts, SaveImage, SessionRetries, internal_error
 from een_tui.download.cancellation import Cancellation, Stop
 from een_tui.download.events import (
     CameraRejected,
@@ -43,7 +38,6 @@ from een_tui.download.events import (
 )
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
-from een_tui.download.plan import PreviewPlan, PreviewSource
 from een_tui.download.preparation import Preparation, Replanner, camera_folder
 from een_tui.download.scheduler import Scheduler
 from een_tui.download.storage import fsync_dir, image_path
@@ -63,11 +57,11 @@ class DownloadEngine:
 
     def __init__(
         self,
-        client: PreviewSource,
+        backend: Backend,
         options: DownloadOptions | None = None,
         on_event: EventCallback | None = None,
     ) -> None:
-        self.client = client
+        self.backend = backend
         self.options = options or DownloadOptions()
         self.on_event = on_event
         self.download_elapsed_s: float | None = None  # wall time of the worker phase
@@ -96,7 +90,7 @@ class DownloadEngine:
         ``.part`` file left); True unless ``timeout`` passed first (True if not running)."""
         return self._stop.wait_stopped(timeout)
 
-    def run(self, camera: Device | None = None, candidates: Iterable[Device] = ()) -> RunFinished:
+    def run(self, camera: Camera | None = None, candidates: Iterable[Camera] = ()) -> RunFinished:
         """Choose the camera (``None`` = a random healthy one of ``candidates``), download,
         and return the :class:`RunFinished` event (also emitted)."""
         if self._started:
@@ -109,10 +103,9 @@ class DownloadEngine:
             try:
                 if not stop.stopping:
                     session = SessionRetries(opts.max_session_retries)
-                    streamer = Streamer(self.client, opts, self._scheduler, stop, self._emit)
-                    save = with_transport_errors(streamer.save)
+                    save = Streamer(self.backend, opts, self._scheduler, stop, self._emit).save
                     prep = Preparation(
-                        self.client, opts, save, session=session, sleep=stop.sleep,
+                        self.backend, opts, save, session=session, sleep=stop.sleep,
                         on_reject=self._emit, outcome=outcome,
                     )
                     prepared = stop.spawn(prep.choose, camera, list(candidates)).get()
@@ -129,7 +122,7 @@ class DownloadEngine:
 
     def _download(
         self,
-        camera: Device,
+        camera: Camera,
         plan: PreviewPlan,
         probe: tuple[Path, str, int] | None,
         save: SaveImage,
@@ -163,7 +156,7 @@ class DownloadEngine:
             opts, esn, save, scheduler=scheduler, stop=self._stop, outcome=outcome,
             session=session, emit=self._emit,
         )
-        replanner = Replanner(self.client, esn, session, outcome, scheduler, self._stop)
+        replanner = Replanner(self.backend, esn, session, outcome, scheduler, self._stop)
         started = time.monotonic()
         workers = [
             self._stop.spawn(self._worker, n, replanner.next_stamp, attempts, outcome)

@@ -13,10 +13,10 @@ from collections.abc import Callable, Collection, Sequence
 
 from tenacity import Retrying
 
-from een_tui.api.devices import Device
-from een_tui.api.errors import AuthError, EenError
+from een_tui.api.backend import Backend, PreviewPlan
+from een_tui.api.errors import AuthError, EenError, PlanFailed, RateLimitTooLong
+from een_tui.api.model import Camera
 from een_tui.download.events import CameraRejected
-from een_tui.download.plan import PlanFailed, PreviewPlan, PreviewSource, plan_for
 from een_tui.download.retry import RetryPolicy, is_retryable
 from een_tui.download.storage import ImageTooLarge, UnsafeName, safe_esn
 
@@ -36,14 +36,14 @@ class NoUsableCamera(Exception):
     """No camera can be downloaded from (exit code 4); ``str()`` says why."""
 
 
-def describe_camera(device: Device) -> str:
+def describe_camera(device: Camera) -> str:
     """``1000c4ae "CFA1 Closet"`` for messages."""
     return f'{device.id} "{device.name}"' if device.name else str(device.id)
 
 
-def status_words(device: Device) -> str:
-    """The decoded status with its raw bits, e.g. ``Off (status 0x8023)``."""
-    return f"{device.status.label} (status {device.status_bits:#x})"
+def status_words(device: Camera) -> str:
+    """The decoded status with the API's own, e.g. ``Off (status 0x8023)``."""
+    return f"{device.status.label} (status {device.raw_status_text})"
 
 
 def _retrying(attempts: int, policy: RetryPolicy, sleep: Callable[[float], None]) -> Retrying:
@@ -67,7 +67,7 @@ def probe_image(
         try:
             _retrying(attempts, policy, sleep)(fetch, esn, stamp)
             return
-        except AuthError:
+        except (AuthError, RateLimitTooLong):  # account-wide: no other camera helps
             raise
         except (EenError, ImageTooLarge, UnsafeName) as exc:
             last = exc
@@ -77,8 +77,8 @@ def probe_image(
 
 
 def check_camera(
-    source: PreviewSource,
-    device: Device,
+    backend: Backend,
+    device: Camera,
     *,
     total: int,
     fetch: FetchImage,
@@ -93,7 +93,7 @@ def check_camera(
     already are probed last."""
     if not device.usable:
         reason = device.unusable_reason or "not usable"
-        bits = f"{device.status_bits:#x}"
+        bits = device.raw_status_text
         status = bits if device.status.label in reason else f"{device.status.label}, {bits}"
         raise CameraUnhealthy(f"{reason} (status {status})")
     try:
@@ -101,8 +101,8 @@ def check_camera(
     except UnsafeName as exc:
         raise CameraUnhealthy(str(exc)) from exc
     try:
-        plan = plan_for(source, device.id, total, call=_retrying(attempts, policy, sleep))
-    except AuthError:
+        plan = backend.plan_previews(device.id, total, call=_retrying(attempts, policy, sleep))
+    except (AuthError, RateLimitTooLong):
         raise
     except PlanFailed as exc:
         raise CameraUnhealthy(f"failed the health check: {exc}") from exc
@@ -121,14 +121,14 @@ def check_camera(
 
 
 def choose_camera(
-    camera: Device | None,
-    candidates: Sequence[Device],
+    camera: Camera | None,
+    candidates: Sequence[Camera],
     *,
     tries: int,
     rng: random.Random,
     on_reject: Callable[[CameraRejected], None],
-    check: Callable[[Device], PreviewPlan],
-) -> tuple[Device, PreviewPlan]:
+    check: Callable[[Camera], PreviewPlan],
+) -> tuple[Camera, PreviewPlan]:
     """The explicit camera if healthy, else a random healthy one (at most ``tries`` checked)."""
     if camera is not None:
         try:

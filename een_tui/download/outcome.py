@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.cancellation import Cancellation
 from een_tui.download.events import FailureKind, RunFinished, RunOutcome
 from een_tui.download.scheduler import NO_MORE_PREVIEWS, Scheduler
@@ -23,7 +23,7 @@ class Outcome:
         self.started = time.monotonic()
         self.error: tuple[FailureKind, str] | None = None
         self.failures: Counter[str] = Counter()  # reason -> failed attempts
-        self.camera: Device | None = None
+        self.camera: Camera | None = None
         self.folder: Path | None = None
 
     def fatal(self, kind: FailureKind, message: str) -> None:

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import gevent.lock
 
-from een_tui.api.devices import Device
+from een_tui.api.backend import Backend, PreviewPlan
 from een_tui.api.errors import AuthError, EenError
+from een_tui.api.model import Camera
 from een_tui.download.attempts import SaveImage, SessionRetries, fatal_error, internal_error
 from een_tui.download.cancellation import Cancellation
 from een_tui.download.events import CameraRejected
 from een_tui.download.health import NoUsableCamera, check_camera, choose_camera
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
-from een_tui.download.plan import PreviewPlan, PreviewSource, plan_by_listing
 from een_tui.download.scheduler import REFILL, Scheduler
 from een_tui.download.storage import (
     StorageError,
@@ -44,7 +44,7 @@ class Preparation:
 
     def __init__(
         self,
-        client: PreviewSource,
+        backend: Backend,
         options: DownloadOptions,
         save: SaveImage,
         *,
@@ -53,7 +53,7 @@ class Preparation:
         on_reject: Callable[[CameraRejected], None],
         outcome: Outcome,
     ) -> None:
-        self._client = client
+        self._backend = backend
         self._options = options
         self._save = save
         self._session = session
@@ -62,7 +62,7 @@ class Preparation:
         self._outcome = outcome
         self.probe: tuple[Path, str, int] | None = None  # (path, actual timestamp, size)
 
-    def choose(self, camera: Device | None, candidates: list[Device]) -> object:
+    def choose(self, camera: Camera | None, candidates: list[Camera]) -> object:
         """``(camera, plan)``: ``camera``, or a random healthy one of ``candidates`` when None.
         On failure the run's outcome gets the fatal error, and None is returned."""
         opts = self._options
@@ -82,7 +82,7 @@ class Preparation:
             self._outcome.fatal(*internal_error(exc))
         return None
 
-    def _check(self, device: Device) -> PreviewPlan:
+    def _check(self, device: Camera) -> PreviewPlan:
         opts = self._options
         try:
             on_disk = saved_timestamps(opts.out_dir, device.id)
@@ -90,7 +90,7 @@ class Preparation:
             on_disk = set()  # check_camera refuses the camera
         return self._session.call(
             lambda: check_camera(
-                self._client,
+                self._backend,
                 device,
                 total=opts.count + opts.spare_count,
                 fetch=partial(self._save_probe, device),
@@ -101,7 +101,7 @@ class Preparation:
             )
         )
 
-    def _save_probe(self, camera: Device, esn: str, stamp: str) -> None:
+    def _save_probe(self, camera: Camera, esn: str, stamp: str) -> None:
         folder = camera_dir(self._options.out_dir, esn)
         made_here = not folder.exists()
         try:
@@ -116,7 +116,7 @@ class Preparation:
 
 
 def camera_folder(
-    options: DownloadOptions, camera: Device, outcome: Outcome
+    options: DownloadOptions, camera: Camera, outcome: Outcome
 ) -> tuple[str, Path, set[str]] | None:
     """The chosen camera's ESN, its output folder (made) and the timestamps saved there; None
     after reporting a fatal error to ``outcome``."""
@@ -136,14 +136,14 @@ class Replanner:
 
     def __init__(
         self,
-        client: PreviewSource,
+        backend: Backend,
         esn: str,
         session: SessionRetries,
         outcome: Outcome,
         scheduler: Scheduler,
         stop: Cancellation,
     ) -> None:
-        self._client = client
+        self._backend = backend
         self._esn = esn
         self._session = session
         self._outcome = outcome
@@ -167,7 +167,8 @@ class Replanner:
         listing fails (the run ends short), None after a fatal error (the run stops)."""
         try:
             return self._session.call(
-                lambda: plan_by_listing(self._client, self._esn, want, start=start, exclude=exclude)
+                lambda: self._backend.plan_previews(
+                    self._esn, want, before=start, exclude=exclude).timestamps
             )
         except AuthError as exc:  # a session expiry past its allowance too
             self._outcome.fatal(*fatal_error(exc))

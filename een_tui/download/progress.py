@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.events import (
     Event,
     ImageFailed,
@@ -39,7 +39,7 @@ class DownloadProgress:
         self.saved_paths: list[str] = []  # in the order saved (files already on disk first)
         self.given_up: list[tuple[str, str]] = []  # (timestamp, reason)
         self.last_saved: ImageSaved | None = None
-        self.camera: Device | None = None
+        self.camera: Camera | None = None
         self.out_dir: str | None = None
         self.started = time.monotonic()  # when this object was made (the run's start)
         self.planned_at: float | None = None  # when the camera was chosen and planned

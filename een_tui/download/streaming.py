@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from een_tui.api.client import ImageHeaders
+from een_tui.api.backend import Backend
+from een_tui.api.responses import ImageHeaders
 from een_tui.download.cancellation import Cancellation
 from een_tui.download.events import Event, WorkerState, WorkerUpdate
 from een_tui.download.options import DownloadOptions
-from een_tui.download.plan import PreviewSource
 from een_tui.download.scheduler import Scheduler
 from een_tui.download.storage import BadImage, PartFile, image_path, safe_timestamp
 
@@ -26,13 +26,13 @@ class Streamer:
 
     def __init__(
         self,
-        client: PreviewSource,
+        backend: Backend,
         options: DownloadOptions,
         scheduler: Scheduler,
         stop: Cancellation,
         emit: Callable[[Event], None],
     ) -> None:
-        self._client = client
+        self._backend = backend
         self._options = options
         self._scheduler = scheduler
         self._stop = stop
@@ -44,7 +44,7 @@ class Streamer:
         """Worker ``n`` (0: the health check) fetches ``stamp``; returns (path, actual
         timestamp, size). Raises on any failure; nothing is left on disk then."""
         opts = self._options
-        with self._client.open_image(esn, stamp) as (headers, chunks):
+        with self._backend.open_image(esn, stamp) as (headers, chunks):
             reported = safe_timestamp(headers.timestamp) if headers.timestamp is not None else None
             actual = self._scheduler.claim(stamp, reported)
             try:

@@ -67,7 +67,7 @@ class Device:
         return not self.is_bridge and bool(self.esn) and self.state is Connection.ONLINE
 
     def row(self) -> list[object]:
-        """The device-list row, in the documented index order (een-api.md §3)."""
+        """The device-list row, in the documented index order (docs/een-api-v1.md §3)."""
         return [
             ACCOUNT_ID if self.service == "ATTD" else None,
             self.esn,

@@ -2,15 +2,16 @@
 
 Every device of the emulated account is in one :class:`Connection` state (the v3
 ``connectionStatus`` enum, the richest vocabulary).  The v1 ``device_status`` bitmask is *encoded*
-from that state with the emulator's own bit definitions (docs/emulator.md, from een-api.md §4), so
-the client's decoder is tested against an independent encoder: the emulator never decodes bits.
+from that state with the emulator's own bit definitions (docs/emulator.md, from
+docs/een-api-v1.md §4), so the client's decoder is tested against an independent encoder: the
+emulator never decodes bits.
 """
 
 from __future__ import annotations
 
 import enum
 
-# v1 device_status bits (een-api.md §4), defined here independently of the client.
+# v1 device_status bits (docs/een-api-v1.md §4), defined here independently of the client.
 BIT_REGISTERED = 1 << 20  # internet online
 BIT_RECORDING = 1 << 19
 BIT_STREAMING = 1 << 18  # camera talks to its bridge
@@ -75,7 +76,7 @@ def encode_v1(state: Connection, *, recording: bool = False, variant: Variant = 
               bridge: bool = False) -> int:
     """The v1 ``device_status`` for ``state``, built from the bits above.
 
-    Worked values (een-api.md §4): online 0x168037 (alt 0x160037; recording 0x1E803F /
+    Worked values (docs/een-api-v1.md §4): online 0x168037 (alt 0x160037; recording 0x1E803F /
     0x1E003F), off 32803 = 0x8023, offline 0x128405, Internet offline 0x22000, password needed
     0x128105, unknown 0 (or 0x178037 with the invalid bit); bridges: 0x128001 (spare 0x120001).
     """

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +20,13 @@ import gevent
 import urwid
 
 from een_tui import exitcodes
+from een_tui.api.backend import Backend
 from een_tui.api.client import EenClient
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
+from een_tui.download.options import DEFAULT_COUNT, DEFAULT_OUT_DIR, DEFAULT_WORKERS
+from een_tui.download.range_spec import RangeSpec
 from een_tui.logsetup import setup_logging
-from een_tui.signals import handle_signals
+from een_tui.signals import detach_terminal, ending_signals
 from een_tui.termenv import no_color_requested
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.cameras_controller import CamerasController
@@ -37,6 +39,7 @@ from een_tui.ui.log_capture import LogStream, stderr_to_log
 from een_tui.ui.login_controller import LoginController, login_error_text
 from een_tui.ui.login_screen import LoginScreen
 from een_tui.ui.palette import palette
+from een_tui.ui.range_form import RangeForm
 
 __all__ = ["MAX_FPS", "App", "AppOptions", "LogStream", "login_error_text"]
 
@@ -54,6 +57,7 @@ class Connection(Protocol):
     """Where the session comes from (see :mod:`een_tui.ui.connection`)."""
 
     client: EenClient | None
+    backend: Backend | None
     username: str
     server: str
 
@@ -66,9 +70,9 @@ class AppOptions:
     """What the UI downloads and where (the options shared with ``een-tui download``), and how
     it draws (``ascii``: ASCII symbols only)."""
 
-    count: int = 20
-    workers: int = 5
-    out_dir: Path = field(default_factory=lambda: Path("out"))
+    count: int = DEFAULT_COUNT
+    workers: int = DEFAULT_WORKERS
+    out_dir: Path = field(default_factory=lambda: DEFAULT_OUT_DIR)
     camera: str | None = None  # ESN or name: download from it as soon as the list is in
     ascii: bool = False
 
@@ -128,6 +132,8 @@ class App:
             start_download=self.start_download,
             show_details=self.show_details,
             camera=options.camera,
+            start_many=lambda cameras: self.downloads.start_many(cameras),
+            ask_range=self.show_range_form,
         )
         self.cameras = self.camera_control.screen
         self.downloads = DownloadController(
@@ -156,20 +162,25 @@ class App:
         setup_logging()
         with stderr_to_log():  # nothing may write over the screen
             self._spawn(self._connect)
-            try:
-                # Ctrl+C and SIGTERM: a clean exit from any screen. Afterwards a second Ctrl+C
-                # during the shutdown is a KeyboardInterrupt again (handled by the entry point).
-                with handle_signals(self._on_sigint, signal.SIGINT, signal.SIGTERM):
+            # Ctrl+C, SIGTERM and SIGHUP: a clean exit from any screen; during the shutdown
+            # they only set the exit code (a hang-up is often seen on the input first).
+            with ending_signals(self._on_signal):
+                try:
                     self.main_loop.run()
-            finally:
-                self._shutdown()
+                except urwid.InputClosedError:  # the terminal hung up (SIGHUP follows)
+                    log.info("the terminal hung up")
+                    detach_terminal()
+                    self.exit_code = exitcodes.HANGUP
+                finally:
+                    self._shutdown()
         log.info("UI closed with exit code %s", self.exit_code)
         return self.exit_code
 
-    def _on_sigint(self) -> None:
-        """Ctrl+C (a real SIGINT): a clean exit from any screen, in the loop greenlet."""
-        log.info("interrupted")
-        self.exit_code = exitcodes.INTERRUPTED
+    def _on_signal(self, signum: int) -> None:
+        """Ctrl+C (a real SIGINT), SIGTERM or SIGHUP: a clean exit from any screen, in the loop
+        greenlet; the exit code is 128 + the signal number."""
+        log.info("ended by signal %d", signum)
+        self.exit_code = exitcodes.for_signal(signum)
         self.event_loop.request_exit()
 
     def quit(self, code: int = exitcodes.OK) -> None:
@@ -239,7 +250,7 @@ class App:
         under = self.body.original_widget
         self.body.original_widget = HelpOverlay(under, lambda: self._restore(under))
 
-    def show_details(self, device: Device) -> None:
+    def show_details(self, device: Camera) -> None:
         """The details of ``device`` above the camera list; Enter there downloads."""
         under = self.body.original_widget
 
@@ -249,6 +260,17 @@ class App:
                 self.cameras.keypress(self.main_loop.screen_size or (80, 24), "enter")
 
         self.body.original_widget = DetailsOverlay(under, device, closed)
+
+    def show_range_form(self, cameras: list[Camera]) -> None:
+        """The time range form above the camera list; a valid range starts the download."""
+        under = self.body.original_widget
+
+        def done(spec: RangeSpec | None) -> None:
+            self._restore(under)
+            if spec is not None:
+                self.downloads.start_many(cameras, spec)
+
+        self.body.original_widget = RangeForm(under, cameras, done)
 
     def _restore(self, under: urwid.Widget) -> None:
         """Close an overlay: the screen under it again."""
@@ -284,6 +306,6 @@ class App:
         """(Re)load the device list in a worker greenlet."""
         self.camera_control.load()
 
-    def start_download(self, camera: Device | None) -> None:
+    def start_download(self, camera: Camera | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
         self.downloads.start(camera)

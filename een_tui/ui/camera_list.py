@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
 from een_tui.ui import glyphs
+from een_tui.ui.camera_marks import Marks
 from een_tui.ui.palette import focus_map, status_attr
 
 SORT_MODES = ("status", "name", "esn")
@@ -54,18 +55,25 @@ def fit_cell(text: str, width: int) -> str:
     return text + " " * (width - urwid.calc_width(text, 0, len(text)))
 
 
-def row_markup(device: Device, width: int) -> list[tuple[str, str]]:
-    """The markup of one camera row at ``width`` cells."""
+def row_markup(device: Camera, width: int, marked: bool = False) -> list[tuple[str, str]]:
+    """The markup of one camera row at ``width`` cells (a marked camera's name starts with
+    the mark)."""
     cols = layout_for(width)
     attr = status_attr(device.status)
     marks = glyphs.current()
     markup: list[tuple[str, str]] = [(attr, marks.status(device.status) + " ")]
     if cols.label:
         markup.append((attr, fit_cell(device.status.label, cols.label - 1) + " "))
-    markup.append(("recording", marks.recording + " ") if device.recording else ("body", "  "))
+    if device.recording is None:  # the API does not say (v3)
+        markup.append(("dim", "– "))
+    else:
+        markup.append(("recording", marks.recording + " ") if device.recording else ("body", "  "))
     name = device.name or "(no name)"
+    if marked:
+        name = f"{marks.marked} {name}"
     markup.append(
-        ("body", fit_cell(name, cols.name - 1) + " " if cols.name > 1 else fit_cell(name, 1))
+        ("marked" if marked else "body",
+         fit_cell(name, cols.name - 1) + " " if cols.name > 1 else fit_cell(name, 1))
     )
     if cols.esn:
         markup.append(("dim", fit_cell(device.id or "-", cols.esn)))
@@ -122,9 +130,10 @@ class _WidthAwareRow(urwid.Widget):
 class CameraRow(_WidthAwareRow):
     """One camera: status symbol and label, recording mark, name, ESN, bridge."""
 
-    def __init__(self, device: Device) -> None:
+    def __init__(self, device: Camera, marked: bool = False) -> None:
         super().__init__()
         self.device = device  # frozen: the cached canvases never go stale
+        self.marked = marked  # a row is rebuilt when its mark changes
 
     def selectable(self) -> bool:
         return True
@@ -133,7 +142,7 @@ class CameraRow(_WidthAwareRow):
         return key
 
     def markup(self, width: int) -> list[tuple[str, str]]:
-        return row_markup(self.device, width)
+        return row_markup(self.device, width, self.marked)
 
 
 class HeaderRow(_WidthAwareRow):
@@ -146,25 +155,27 @@ class HeaderRow(_WidthAwareRow):
 class CameraWalker(urwid.ListWalker):
     """Lazy walker: positions are indexes into the current view (filtered and sorted)."""
 
-    def __init__(self, devices: Sequence[Device] = ()) -> None:
+    def __init__(self, devices: Sequence[Camera] = ()) -> None:
         self.focus = 0
         self.sort_mode = SORT_MODES[0]
         self.filter_text = ""
         self.online_only = False
-        self._devices: list[Device] = []
+        self._devices: list[Camera] = []
         self._search: list[str] = []
         self._orders: dict[str, list[int]] = {}
         self._view: list[int] = []
         self._counts: Counter = Counter()
         self._rows: dict[int, CameraRow] = {}
+        self.marked = Marks()  # for a download of several
         self.set_devices(devices)
 
     # ---- data ---------------------------------------------------------------------------------
 
-    def set_devices(self, devices: Iterable[Device]) -> None:
+    def set_devices(self, devices: Iterable[Camera]) -> None:
         """Replace the cameras (bridges and other devices are left out); keeps the focus camera."""
         current = self.focused_device
         self._devices = [d for d in devices if d.is_camera]
+        self.marked.keep_only(self._devices)
         self._search = [f"{d.name}\0{d.id or ''}".casefold() for d in self._devices]
         self._counts = Counter(d.status for d in self._devices)
         self._orders = {}
@@ -189,7 +200,7 @@ class CameraWalker(urwid.ListWalker):
             self._orders[mode] = order
         return order
 
-    def _rebuild(self, keep: Device | None = None) -> None:
+    def _rebuild(self, keep: Camera | None = None) -> None:
         needle = self.filter_text.casefold()
         search = self._search
         devs = self._devices
@@ -225,10 +236,31 @@ class CameraWalker(urwid.ListWalker):
         self._rebuild(keep=self.focused_device)
         return self.online_only
 
+    def toggle_mark(self) -> bool | None:
+        """Mark or unmark the camera under the cursor; its new state (None: no camera)."""
+        state = self.marked.toggle(self.focused_device)
+        self._forget_rows()
+        return state
+
+    def mark_shown(self) -> int:
+        """Mark every shown camera that can be downloaded from (all marked: unmark them)."""
+        count = self.marked.mark_all(self._devices[i] for i in self._view)
+        self._forget_rows()
+        return count
+
+    def _forget_rows(self) -> None:
+        self._rows = {}
+        self._modified()
+
+    @property
+    def marked_devices(self) -> list[Camera]:
+        """The marked cameras, in the account's order."""
+        return self.marked.chosen(self._devices)
+
     # ---- information --------------------------------------------------------------------------
 
     @property
-    def devices(self) -> list[Device]:
+    def devices(self) -> list[Camera]:
         """Every camera (unfiltered)."""
         return self._devices
 
@@ -242,7 +274,7 @@ class CameraWalker(urwid.ListWalker):
         return self._counts
 
     @property
-    def focused_device(self) -> Device | None:
+    def focused_device(self) -> Camera | None:
         """The camera under the cursor (None when the list is empty)."""
         if 0 <= self.focus < len(self._view):
             return self._devices[self._view[self.focus]]
@@ -259,7 +291,8 @@ class CameraWalker(urwid.ListWalker):
         index = self._view[position]
         row = self._rows.get(index)
         if row is None:
-            row = self._rows[index] = CameraRow(self._devices[index])
+            device = self._devices[index]
+            row = self._rows[index] = CameraRow(device, device.id in self.marked)
         return row
 
     def next_position(self, position: int) -> int:
@@ -285,7 +318,7 @@ class CameraWalker(urwid.ListWalker):
 class CameraList(urwid.WidgetWrap):
     """The column titles above a ListBox over a :class:`CameraWalker`; an empty-list note."""
 
-    def __init__(self, devices: Sequence[Device] = ()) -> None:
+    def __init__(self, devices: Sequence[Camera] = ()) -> None:
         self.walker = CameraWalker(devices)
         self.listbox = urwid.ListBox(self.walker)
         self._empty = urwid.Filler(urwid.Text(("dim", ""), align="center"), valign="top")
@@ -316,7 +349,7 @@ class CameraList(urwid.WidgetWrap):
         return True
 
     @property
-    def selected(self) -> Device | None:
+    def selected(self) -> Camera | None:
         """The camera under the cursor."""
         return self.walker.focused_device
 

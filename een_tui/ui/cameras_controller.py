@@ -11,7 +11,7 @@ from typing import Any
 import gevent
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
 
@@ -33,9 +33,11 @@ class CamerasController:
         spawn: Spawn,
         in_loop: InLoop,
         show: Show,
-        start_download: Callable[[Device | None], None],
-        show_details: Callable[[Device], None],
+        start_download: Callable[[Camera | None], None],
+        show_details: Callable[[Camera], None],
         camera: str | None = None,
+        start_many: Callable[[list[Camera]], None] | None = None,
+        ask_range: Callable[[list[Camera]], None] | None = None,
     ) -> None:
         self.connection = connection
         self._spawn = spawn
@@ -49,6 +51,8 @@ class CamerasController:
                 random=lambda: start_download(None),
                 refresh=self.load,
                 details=show_details,
+                download_many=start_many,
+                time_range=ask_range,
             )
         )
 
@@ -62,7 +66,8 @@ class CamerasController:
 
         def work() -> None:
             try:
-                result = self.connection.client.list_devices()
+                assert self.connection.backend is not None
+                result = self.connection.backend.list_cameras()
             except Exception as exc:
                 log.warning("device list failed: %s", exc)
                 self._in_loop(self.screen.say, "error", f"Cannot load the cameras: {exc}")
@@ -72,14 +77,14 @@ class CamerasController:
         self._spawn(work)
 
     def _loaded(self, result: Any, elapsed: float) -> None:
-        self.screen.set_devices(result.devices, result.skipped)
+        self.screen.set_devices(result.cameras, result.skipped)
         if not result.skipped:
             dot = glyphs.current().separator
             self.screen.say(
                 "dim",
                 f"{len(self.screen.devices)} cameras loaded in {elapsed:.1f} s {dot} ? for help",
             )
-        log.info("device list: %d devices in %.2f s", len(result.devices), elapsed)
+        log.info("camera list: %d cameras in %.2f s", len(result.cameras), elapsed)
         wanted, self._wanted_camera = self._wanted_camera, None  # only the first list
         if wanted:
             self.download_named(wanted)

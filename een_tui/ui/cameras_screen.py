@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import CameraList
@@ -22,10 +22,12 @@ MOVES = ("cursor_up", "cursor_down", "page_up", "page_down", "top", "bottom")
 class CameraActions:
     """What the app does for the cameras screen."""
 
-    download: Callable[[Device], None]
+    download: Callable[[Camera], None]
     random: Callable[[], None]
     refresh: Callable[[], None]
-    details: Callable[[Device], None]
+    details: Callable[[Camera], None]
+    download_many: Callable[[list[Camera]], None] | None = None  # the marked cameras
+    time_range: Callable[[list[Camera]], None] | None = None  # the range form for these
 
 
 class CamerasScreen(urwid.WidgetWrap):
@@ -55,6 +57,9 @@ class CamerasScreen(urwid.WidgetWrap):
                 "online_only": self._toggle_online_only,
                 "details": self._details,
                 "download": self._download,
+                "mark": self._mark,
+                "mark_all": self._mark_all,
+                "time_range": self._time_range,
                 "random": lambda: self.actions.random(),
                 "refresh": lambda: self.actions.refresh(),
             },
@@ -70,7 +75,7 @@ class CamerasScreen(urwid.WidgetWrap):
 
     # ---- data ---------------------------------------------------------------------------------
 
-    def set_devices(self, devices: Sequence[Device], skipped: int = 0) -> None:
+    def set_devices(self, devices: Sequence[Camera], skipped: int = 0) -> None:
         """Show a new device list (keeps filter, sort and the camera under the cursor)."""
         self.camera_list.walker.set_devices(devices)
         if skipped:
@@ -78,7 +83,7 @@ class CamerasScreen(urwid.WidgetWrap):
         self._update_summary()
 
     @property
-    def devices(self) -> list[Device]:
+    def devices(self) -> list[Camera]:
         """Every camera of the account (unfiltered; bridges are left out)."""
         return self.camera_list.walker.devices
 
@@ -101,6 +106,8 @@ class CamerasScreen(urwid.WidgetWrap):
         walker = self.camera_list.walker
         counts = walker.status_counts()
         markup: list[tuple[str, str]] = [("body", f"{len(walker.devices)} cameras ")]
+        if walker.marked:
+            markup.append(("marked", f"{len(walker.marked)} marked "))
         marks = glyphs.current()
         for status in CameraStatus:
             if counts.get(status):
@@ -181,7 +188,43 @@ class CamerasScreen(urwid.WidgetWrap):
         if device is not None:
             self.actions.details(device)
 
+    def _mark(self) -> None:
+        walker = self.camera_list.walker
+        state = walker.toggle_mark()
+        if state is not None:
+            self.camera_list.move(self._list_size, "cursor_down")
+            self.say("dim", f"{len(walker.marked)} marked {glyphs.current().separator} Enter "
+                            "downloads from the marked cameras")
+
+    def _mark_all(self) -> None:
+        count = self.camera_list.walker.mark_shown()
+        self.say("dim", f"{count} marked" if count else "no camera marked")
+
+    @property
+    def marked(self) -> list[Camera]:
+        """The marked cameras (account order)."""
+        return self.camera_list.walker.marked_devices
+
+    def _time_range(self) -> None:
+        if self.actions.time_range is None:
+            return
+        marked = self.marked
+        if marked:
+            self.actions.time_range(marked)
+            return
+        device = self.camera_list.selected
+        if device is None:
+            self.say("notice", "no camera selected")
+        elif not device.usable:
+            self.say("error", f"Cannot download from {device.name}: {device.unusable_reason}")
+        else:
+            self.actions.time_range([device])  # type: ignore[misc]
+
     def _download(self) -> None:
+        marked = self.marked
+        if marked and self.actions.download_many is not None:
+            self.actions.download_many(marked)
+            return
         device = self.camera_list.selected
         if device is None:
             self.say("notice", "no camera selected")

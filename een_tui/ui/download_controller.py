@@ -12,14 +12,17 @@ from typing import Any
 import gevent
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import Event, RunFinished
+from een_tui.download.fleet import FleetRun
 from een_tui.download.options import DownloadOptions
+from een_tui.download.range_spec import RangeSpec
 from een_tui.ui import keymap
 from een_tui.ui.cameras_controller import CamerasController
 from een_tui.ui.download_screen import DownloadScreen
 from een_tui.ui.eventloop import GeventEventLoop
+from een_tui.ui.fleet_screen import FleetScreen
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +57,11 @@ class DownloadController:
         self.cameras = cameras
         self.colors = colors
         self.no_color = no_color
-        self.engine: DownloadEngine | None = None
-        self.screen: DownloadScreen | None = None
+        self.engine: DownloadEngine | FleetRun | None = None
+        self.screen: DownloadScreen | FleetScreen | None = None
         self.greenlet: gevent.Greenlet | None = None
-        self._draining: list[tuple[DownloadEngine, gevent.Greenlet]] = []  # cancelled, not over
-        self._pending_events: list[tuple[DownloadEngine, Event]] = []
+        self._draining: list[tuple[DownloadEngine | FleetRun, gevent.Greenlet]] = []  # cancelled
+        self._pending_events: list[tuple[object, Event]] = []
         self._flush_alarm: Any = None
         self._last_flush = 0.0
         self._tick_alarm: Any = None
@@ -69,20 +72,17 @@ class DownloadController:
 
     # ---- commands -----------------------------------------------------------------------------
 
-    def start(self, camera: Device | None) -> None:
+    def start(self, camera: Camera | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
-        previous = self.greenlet
-        if self.engine is not None and previous is not None and not previous.dead:
-            self.engine.cancel(drain=True)  # the new run starts once the server saw these end
-            self._draining.append((self.engine, previous))
-        self._draining = [(e, g) for e, g in self._draining if not g.dead]
+        previous = self._drain_current()
         opts = DownloadOptions(
             count=self.options.count, workers=self.options.workers, out_dir=self.options.out_dir
         )
         screen = DownloadScreen(
             opts.count, opts.workers, colors=self.colors, no_color=self.no_color
         )
-        engine = DownloadEngine(self.connection.client, opts, on_event=None)
+        assert self.connection.backend is not None
+        engine = DownloadEngine(self.connection.backend, opts, on_event=None)
         engine.on_event = lambda event: self._engine_event(engine, event)
         self.engine, self.screen = engine, screen
         self._pending_events.clear()
@@ -100,6 +100,46 @@ class DownloadController:
 
         self.greenlet = self._spawn(work)
         self._schedule_tick()
+
+    def start_many(self, cameras: list[Camera], spec: RangeSpec | None = None) -> None:
+        """Download from several ``cameras`` with one pool of workers (``--count`` images each,
+        or every frame of ``spec``'s range); one row per camera on the screen."""
+        previous = self._drain_current()
+        count = None if spec is not None else self.options.count
+        opts = DownloadOptions(count=self.options.count, workers=self.options.workers,
+                               out_dir=self.options.out_dir)
+        what = "every frame of the range" if spec is not None else f"{count} images each"
+        screen = FleetScreen(cameras, count, opts.workers, colors=self.colors,
+                             no_color=self.no_color,
+                             title=f"{len(cameras)} cameras, {what}, {opts.workers} workers")
+        assert self.connection.backend is not None
+        run = FleetRun(self.connection.backend, opts, count=count, spec=spec)
+        run.on_event = lambda event: self._engine_event(run, event)  # type: ignore[arg-type]
+        self.engine, self.screen = run, screen
+        self._pending_events.clear()
+        self._show(screen, keymap.DOWNLOAD, "Download")
+
+        def work() -> None:
+            if previous is not None:
+                previous.join()  # the cancelled run removes its .part files first
+            try:
+                run.run(cameras)
+            except Exception as exc:
+                log.exception("download failed")
+                self._in_loop(self._crashed, run, exc)
+
+        self.greenlet = self._spawn(work)
+        self._schedule_tick()
+
+    def _drain_current(self) -> gevent.Greenlet | None:
+        """Cancel the current run (if any) so that its requests on the wire finish: the next
+        run waits for its greenlet, and so never has more than W requests in flight with it."""
+        previous = self.greenlet
+        if self.engine is not None and previous is not None and not previous.dead:
+            self.engine.cancel(drain=True)
+            self._draining.append((self.engine, previous))
+        self._draining = [(e, g) for e, g in self._draining if not g.dead]
+        return previous
 
     def cancel(self) -> None:
         """``c``: stop the running download (the saved images stay)."""
@@ -123,11 +163,11 @@ class DownloadController:
 
     # ---- events -------------------------------------------------------------------------------
 
-    def _crashed(self, engine: DownloadEngine, exc: BaseException) -> None:
+    def _crashed(self, engine: object, exc: BaseException) -> None:
         if engine is self.engine and self.screen is not None:
             self.screen.note("error", f"download stopped: {exc}")
 
-    def _engine_event(self, engine: DownloadEngine, event: Event) -> None:
+    def _engine_event(self, engine: object, event: Event) -> None:
         """Called by the engine in worker greenlets: queue, and schedule one coalesced flush."""
         self._pending_events.append((engine, event))
         if self._flush_alarm is None:
@@ -141,7 +181,7 @@ class DownloadController:
         events, self._pending_events = self._pending_events, []
         for engine, event in events:
             if engine is self.engine and self.screen is not None:
-                self.screen.apply(event)
+                self.screen.apply(event)  # type: ignore[arg-type]
                 if isinstance(event, RunFinished):
                     log.info(
                         "download finished: %s, %d/%d",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.events import (
     CameraRejected,
     Event,
@@ -26,7 +26,7 @@ from een_tui.download.events import (
     WorkerUpdate,
 )
 from een_tui.download.progress import DownloadProgress
-from een_tui.ui import keymap
+from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import fit_cell
 from een_tui.ui.palette import status_attr, worker_attr
 from een_tui.ui.thumbnail import Thumbnail
@@ -40,6 +40,8 @@ def worker_state_text(update: WorkerUpdate, waited_s: float | None = None) -> st
     """``fetching``, ``fetching 5s`` (``waited_s``: seconds on this request, shown from 1 s on,
     so a slow camera's row visibly counts), ``retrying in 2s``, ``retrying in <1s``, ``saved``
     ... (15 cells at most)."""
+    if update.state is WorkerState.RETRYING and update.rate_limited:
+        return "rate limited"  # the row's detail says for how long
     if update.state is WorkerState.RETRYING and update.retry_in_s is not None:
         delay = update.retry_in_s
         return f"retrying in {delay:.0f}s" if delay >= 0.5 else "retrying in <1s"
@@ -220,14 +222,16 @@ class DownloadScreen(urwid.WidgetWrap):
         """True until the run's :class:`RunFinished` arrived."""
         return self.progress.running
 
-    def _set_camera(self, camera: Device) -> None:
+    def _set_camera(self, camera: Camera) -> None:
+        marks = glyphs.current()
         self.camera_text.set_text(
             [
                 ("title", "Camera "),
                 ("body", f"{camera.name} "),
                 ("dim", f"{camera.id} "),
-                (status_attr(camera.status), f"{camera.status.symbol} {camera.status.label}"),
-                ("recording", "  ◉ recording" if camera.recording else ""),
+                (status_attr(camera.status),
+                 f"{marks.status(camera.status)} {camera.status.label}"),
+                ("recording", f"  {marks.recording} recording" if camera.recording else ""),
             ]
         )
 
