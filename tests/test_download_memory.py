@@ -12,6 +12,7 @@ import tracemalloc
 from pathlib import Path
 
 from een_tui.api.client import ConnectionSettings, EenClient
+from een_tui.api.v1_backend import V1Backend
 from een_tui.download import DownloadEngine, DownloadOptions
 from een_tui.download.events import RunOutcome
 
@@ -32,13 +33,14 @@ def test_many_runs_keep_no_memory_alive(emulator, tmp_path: Path):
     client = EenClient(ConnectionSettings(login_url=emulator.url, api_url=emulator.url),
                        pool_size=5)
     client.login(emulator.demo_username, emulator.demo_password)
-    devices = client.list_devices().devices
+    backend = V1Backend(client)
+    cameras = backend.list_cameras().cameras
     saved_total = 0
 
     def one_run() -> None:
         nonlocal saved_total
-        engine = DownloadEngine(client, DownloadOptions(count=10, workers=5, out_dir=tmp_path))
-        result = engine.run(candidates=devices)
+        engine = DownloadEngine(backend, DownloadOptions(count=10, workers=5, out_dir=tmp_path))
+        result = engine.run(candidates=cameras)
         assert result.outcome is RunOutcome.DONE, result.error
         saved_total += result.saved
 
