@@ -54,8 +54,9 @@ def fit_cell(text: str, width: int) -> str:
     return text + " " * (width - urwid.calc_width(text, 0, len(text)))
 
 
-def row_markup(device: Device, width: int) -> list[tuple[str, str]]:
-    """The markup of one camera row at ``width`` cells."""
+def row_markup(device: Device, width: int, on_disk: bool = False) -> list[tuple[str, str]]:
+    """The markup of one camera row at ``width`` cells; ``on_disk``: a mark before the name
+    (images of this camera are in the output folder)."""
     cols = layout_for(width)
     attr = status_attr(device.status)
     marks = glyphs.current()
@@ -64,8 +65,12 @@ def row_markup(device: Device, width: int) -> list[tuple[str, str]]:
         markup.append((attr, fit_cell(device.status.label, cols.label - 1) + " "))
     markup.append(("recording", marks.recording + " ") if device.recording else ("body", "  "))
     name = device.name or "(no name)"
+    name_cells = cols.name
+    if on_disk and name_cells > 3:
+        markup.append(("ok", marks.on_disk + " "))
+        name_cells -= 2
     markup.append(
-        ("body", fit_cell(name, cols.name - 1) + " " if cols.name > 1 else fit_cell(name, 1))
+        ("body", fit_cell(name, name_cells - 1) + " " if name_cells > 1 else fit_cell(name, 1))
     )
     if cols.esn:
         markup.append(("dim", fit_cell(device.id or "-", cols.esn)))
@@ -122,9 +127,10 @@ class _WidthAwareRow(urwid.Widget):
 class CameraRow(_WidthAwareRow):
     """One camera: status symbol and label, recording mark, name, ESN, bridge."""
 
-    def __init__(self, device: Device) -> None:
+    def __init__(self, device: Device, on_disk: bool = False) -> None:
         super().__init__()
         self.device = device  # frozen: the cached canvases never go stale
+        self.on_disk = on_disk
 
     def selectable(self) -> bool:
         return True
@@ -133,7 +139,7 @@ class CameraRow(_WidthAwareRow):
         return key
 
     def markup(self, width: int) -> list[tuple[str, str]]:
-        return row_markup(self.device, width)
+        return row_markup(self.device, width, self.on_disk)
 
 
 class HeaderRow(_WidthAwareRow):
@@ -157,6 +163,7 @@ class CameraWalker(urwid.ListWalker):
         self._view: list[int] = []
         self._counts: Counter = Counter()
         self._rows: dict[int, CameraRow] = {}
+        self.on_disk: frozenset[str] = frozenset()
         self.set_devices(devices)
 
     # ---- data ---------------------------------------------------------------------------------
@@ -170,6 +177,14 @@ class CameraWalker(urwid.ListWalker):
         self._orders = {}
         self._rows = {}
         self._rebuild(keep=current)
+
+    def set_on_disk(self, esns: Iterable[str]) -> None:
+        """Mark the cameras (by ESN, any case) that have images in the output folder."""
+        marked = frozenset(esn.lower() for esn in esns)
+        if marked != self.on_disk:
+            self.on_disk = marked
+            self._rows = {}
+            self._modified()
 
     def _order(self, mode: str) -> list[int]:
         order = self._orders.get(mode)
@@ -259,7 +274,9 @@ class CameraWalker(urwid.ListWalker):
         index = self._view[position]
         row = self._rows.get(index)
         if row is None:
-            row = self._rows[index] = CameraRow(self._devices[index])
+            device = self._devices[index]
+            marked = (device.id or "").lower() in self.on_disk
+            row = self._rows[index] = CameraRow(device, marked)
         return row
 
     def next_position(self, position: int) -> int:

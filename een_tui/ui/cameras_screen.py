@@ -26,6 +26,7 @@ class CameraActions:
     random: Callable[[], None]
     refresh: Callable[[], None]
     details: Callable[[Device], None]
+    view: Callable[[Device], None] | None = None  # the camera's images on disk
 
 
 class CamerasScreen(urwid.WidgetWrap):
@@ -57,6 +58,7 @@ class CamerasScreen(urwid.WidgetWrap):
                 "download": self._download,
                 "random": lambda: self.actions.random(),
                 "refresh": lambda: self.actions.refresh(),
+                "view_saved": self._view_saved,
             },
         )
         self.filter_keys = keymap.Dispatcher(
@@ -93,7 +95,17 @@ class CamerasScreen(urwid.WidgetWrap):
             return keymap.hint(keymap.FILTER, ("filter_done", "filter_clear", "interrupt"))
         return keymap.hint(
             keymap.CAMERAS,
-            ("download", "random", "filter", "sort", "online_only", "details", "help", "quit"),
+            (
+                "download",
+                "random",
+                "view_saved",
+                "filter",
+                "sort",
+                "online_only",
+                "details",
+                "help",
+                "quit",
+            ),
         )
 
     def _update_summary(self) -> None:
@@ -180,6 +192,11 @@ class CamerasScreen(urwid.WidgetWrap):
         device = self.camera_list.selected
         if device is not None:
             self.actions.details(device)
+
+    def _view_saved(self) -> None:
+        device = self.camera_list.selected
+        if device is not None and self.actions.view is not None:
+            self.actions.view(device)
 
     def _download(self) -> None:
         device = self.camera_list.selected

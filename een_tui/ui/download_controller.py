@@ -13,13 +13,16 @@ import gevent
 import urwid
 
 from een_tui.api.devices import Device
+from een_tui.download.camera_file import recording_camera_file
 from een_tui.download.engine import DownloadEngine
-from een_tui.download.events import Event, RunFinished
+from een_tui.download.events import Event, ImageSaved, RunFinished, RunPlanned
 from een_tui.download.options import DownloadOptions
 from een_tui.ui import keymap
 from een_tui.ui.cameras_controller import CamerasController
 from een_tui.ui.download_screen import DownloadScreen
 from een_tui.ui.eventloop import GeventEventLoop
+from een_tui.ui.image_box import BLOCKS
+from een_tui.ui.viewer_controller import ViewerController
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class DownloadController:
         cameras: CamerasController,
         colors: int,
         no_color: bool,
+        viewer: ViewerController | None = None,
     ) -> None:
         self.connection = connection
         self.options = options
@@ -54,6 +58,11 @@ class DownloadController:
         self.cameras = cameras
         self.colors = colors
         self.no_color = no_color
+        self.viewer = viewer or ViewerController(
+            show=show, image_mode=BLOCKS, colors=colors, no_color=no_color,
+            out_dir=options.out_dir,
+        )
+        self.run_images: list[str] = []  # the current run's images: on disk before, and saved
         self.engine: DownloadEngine | None = None
         self.screen: DownloadScreen | None = None
         self.greenlet: gevent.Greenlet | None = None
@@ -63,7 +72,13 @@ class DownloadController:
         self._tick_alarm: Any = None
         self.keys = keymap.Dispatcher(
             keymap.DOWNLOAD,
-            {"cancel": self.cancel, "back": self.back, "another": lambda: self.start(None)},
+            {
+                "cancel": self.cancel,
+                "back": self.back,
+                "another": lambda: self.start(None),
+                "view": self.view,
+                "retry": self.retry,
+            },
         )
 
     # ---- commands -----------------------------------------------------------------------------
@@ -77,11 +92,16 @@ class DownloadController:
             count=self.options.count, workers=self.options.workers, out_dir=self.options.out_dir
         )
         screen = DownloadScreen(
-            opts.count, opts.workers, colors=self.colors, no_color=self.no_color
+            opts.count, opts.workers, colors=self.colors, no_color=self.no_color,
+            image_mode=self.viewer.image_mode,
         )
         engine = DownloadEngine(self.connection.client, opts, on_event=None)
-        engine.on_event = lambda event: self._engine_event(engine, event)
+        engine.on_event = recording_camera_file(
+            lambda event: self._engine_event(engine, event),
+            on_error=lambda error: log.warning("cannot write camera.json: %s", error),
+        )
         self.engine, self.screen = engine, screen
+        self.run_images = []
         self._pending_events.clear()
         self._show(screen, keymap.DOWNLOAD, "Download")
         candidates = list(self.cameras.screen.devices)
@@ -102,6 +122,40 @@ class DownloadController:
         """``c``: stop the running download (the saved images stay)."""
         if self.engine is not None and self.screen is not None and self.screen.running:
             self.engine.cancel()
+
+    @property
+    def running(self) -> bool:
+        """Whether a download runs now."""
+        return self.screen is not None and self.screen.running and self.engine is not None
+
+    def quit_question(self) -> str:
+        """What ``q`` asks while a download runs: what is saved so far, and where."""
+        screen = self.screen
+        saved, requested = (screen.progress.saved, screen.progress.requested) if screen else (0, 0)
+        folder = (screen.folder if screen else None) or "the output folder"
+        return (
+            f"A download is running: {saved} of {requested} images saved in {folder}.\n"
+            "Quit now? The saved images stay; the rest is cancelled."
+        )
+
+    def view(self) -> None:
+        """``v``: this run's images in the viewer (more join while the run goes on)."""
+        screen = self.screen
+        if screen is None:
+            return
+        self.viewer.open_run(
+            list(self.run_images), screen.progress.camera, folder=screen.folder,
+            back=lambda: self._show(screen, keymap.DOWNLOAD, "Download"), source=self.engine,
+        )
+
+    def retry(self) -> None:
+        """``r`` after an incomplete run: the same camera again (the saved images are kept and
+        not fetched again, so only the missing ones are)."""
+        screen = self.screen
+        finished = screen.progress.finished if screen is not None else None
+        if finished is None or finished.camera is None or finished.saved >= finished.requested:
+            return
+        self.start(finished.camera)
 
     def back(self) -> None:
         """Esc: the camera list again (a running download is cancelled)."""
@@ -137,7 +191,16 @@ class DownloadController:
         for engine, event in events:
             if engine is self.engine and self.screen is not None:
                 self.screen.apply(event)
+                if isinstance(event, RunPlanned):
+                    self.run_images.extend(event.already_saved)
+                    for path in event.already_saved:
+                        self.viewer.add(engine, path)
+                elif isinstance(event, ImageSaved):
+                    self.run_images.append(event.path)
+                    self.viewer.add(engine, event.path)
                 if isinstance(event, RunFinished):
+                    if event.files and event.camera is not None:
+                        self.cameras.add_on_disk(event.camera.id)
                     log.info(
                         "download finished: %s, %d/%d",
                         event.outcome.value,

@@ -6,9 +6,9 @@ the app calls in the loop greenlet (events from the workers are batched there)."
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
-from pathlib import Path
 
 import urwid
 
@@ -26,12 +26,19 @@ from een_tui.download.events import (
 )
 from een_tui.ui import keymap
 from een_tui.ui.camera_list import fit_cell
+from een_tui.ui.image_box import BLOCKS, ImageBox
 from een_tui.ui.palette import status_attr, worker_attr
-from een_tui.ui.thumbnail import Thumbnail
 from een_tui.units import human_bytes
 
 LOG_LINES = 6
-THUMBNAIL_COLUMNS = 28
+THUMBNAIL_COLUMNS = 28  # the least; the thumbnail grows with the terminal's width
+THUMBNAIL_MAX_COLUMNS = 120
+
+
+def thumbnail_columns(maxcol: int) -> int:
+    """The thumbnail's width on a screen ``maxcol`` cells wide: 28 up to 80 columns, then
+    growing by two of every five more."""
+    return max(THUMBNAIL_COLUMNS, min(THUMBNAIL_MAX_COLUMNS, (maxcol - 10) * 2 // 5))
 
 
 def worker_state_text(update: WorkerUpdate) -> str:
@@ -133,7 +140,8 @@ _HEADLINES = {
 class DownloadScreen(urwid.WidgetWrap):
     """The whole download screen for one run."""
 
-    def __init__(self, requested: int, workers: int, *, colors: int, no_color: bool) -> None:
+    def __init__(self, requested: int, workers: int, *, colors: int, no_color: bool,
+                 image_mode: str = BLOCKS) -> None:
         self.progress = RunProgress(requested)
         self.camera_text = urwid.Text(("dim", "choosing a camera…"), wrap="clip")
         self.bar = urwid.ProgressBar("progress_normal", "progress_done", 0, max(1, requested))
@@ -143,7 +151,7 @@ class DownloadScreen(urwid.WidgetWrap):
         self.log_lines: deque[tuple[str, str]] = deque(maxlen=LOG_LINES)
         self.log_text = urwid.Text("", wrap="clip")
         self.summary_text = urwid.Text("")
-        self.thumbnail = Thumbnail(colors, no_color=no_color)
+        self.thumbnail = ImageBox(image_mode, colors=colors, no_color=no_color)
         self.thumbnail_caption = urwid.Text(("dim", ""), align="center", wrap="clip")
         self._lower_left = urwid.WidgetPlaceholder(
             urwid.Filler(
@@ -151,11 +159,9 @@ class DownloadScreen(urwid.WidgetWrap):
             )
         )
         self._thumbnail_pile = urwid.Pile([self.thumbnail, ("pack", self.thumbnail_caption)])
+        self._thumbnail_columns = THUMBNAIL_COLUMNS
         self._lower = urwid.Columns(
             [self._lower_left, (THUMBNAIL_COLUMNS, self._thumbnail_pile)], dividechars=1
-        )
-        self.footer_hints = keymap.hint(
-            keymap.DOWNLOAD, ("cancel", "back", "another", "help", "quit")
         )
         pile = urwid.Pile(
             [
@@ -193,7 +199,7 @@ class DownloadScreen(urwid.WidgetWrap):
             self.progress.saved = event.saved
             self.bar.set_completion(min(event.saved, self.progress.requested))
             self.thumbnail.set_image(event.path)
-            if self.thumbnail.can_draw:
+            if self.thumbnail.shows_picture:
                 self.thumbnail_caption.set_text(("dim", event.timestamp))
             by = f"#{event.worker}" if event.worker else "health check"  # worker 0: its probe
             self.note("ok", f"saved {event.timestamp} ({human_bytes(event.size)}) by {by}")
@@ -219,6 +225,7 @@ class DownloadScreen(urwid.WidgetWrap):
             if event.already_saved:
                 text += f" ({len(event.already_saved)} already on disk)"
             self.note("body", text)
+            self.note("dim", f"folder {self.folder}")
         elif isinstance(event, RunFinished):
             self._finish(event)
         self._refresh_stats()
@@ -226,6 +233,25 @@ class DownloadScreen(urwid.WidgetWrap):
     def tick(self) -> None:
         """Refresh the elapsed time (called about once a second while running)."""
         self._refresh_stats()
+
+    @property
+    def footer_hints(self) -> list[tuple[str, str]]:
+        """While running: cancel, view, back...; after the run: what can be done next."""
+        if self.running:
+            commands: tuple[str, ...] = ("cancel", "view", "back", "another", "help", "quit")
+        else:
+            finished = self.progress.finished
+            retry = ("retry",) if finished is not None and finished.camera is not None and (
+                finished.outcome is not RunOutcome.DONE) else ()
+            commands = ("view", *retry, "another", "back", "help", "quit")
+        return keymap.hint(keymap.DOWNLOAD, commands)
+
+    @property
+    def folder(self) -> str | None:
+        """The camera's output folder, absolute (None before a camera is chosen)."""
+        finished = self.progress.finished
+        folder = (finished.out_dir if finished is not None else None) or self.progress.out_dir
+        return os.path.abspath(folder) if folder else None
 
     @property
     def running(self) -> bool:
@@ -275,7 +301,7 @@ class DownloadScreen(urwid.WidgetWrap):
         if result.camera is not None and self.progress.camera is None:
             self._set_camera(result.camera)
         self.bar.set_completion(min(result.saved, self.progress.requested))
-        folder = result.out_dir or self.progress.out_dir or "-"
+        folder = self.folder or "-"
         attr, word = _HEADLINES[result.outcome]
         lines: list[tuple[str, str]] = [
             (attr, f"{word}: {result.saved}/{result.requested} saved in {result.elapsed_s:.1f} s")
@@ -291,7 +317,7 @@ class DownloadScreen(urwid.WidgetWrap):
         else:
             lines.append(("dim", "no failed attempts\n"))
         lines.append(("title", "folder: "))
-        lines.append(("body", str(Path(folder))))
+        lines.append(("body", folder))
         self.summary_text.set_text(lines)
         self._lower_left.original_widget = urwid.Filler(
             urwid.Pile(
@@ -311,13 +337,16 @@ class DownloadScreen(urwid.WidgetWrap):
 
     def render(self, size: tuple[int, int], focus: bool = False) -> urwid.Canvas:
         maxcol, _ = size
-        # Narrow terminals: the thumbnail column goes first.
+        # Narrow terminals: the thumbnail column goes first; wider ones get a wider thumbnail.
         wide = maxcol >= 70
-        if wide != (len(self._lower.contents) == 2):
+        columns = thumbnail_columns(maxcol)
+        resized = wide and columns != self._thumbnail_columns
+        if wide != (len(self._lower.contents) == 2) or resized:
             left = (self._lower_left, self._lower.options("weight", 1))
             if wide:
-                right = (self._thumbnail_pile, self._lower.options("given", THUMBNAIL_COLUMNS))
+                right = (self._thumbnail_pile, self._lower.options("given", columns))
                 self._lower.contents = [left, right]
+                self._thumbnail_columns = columns
             else:
                 self._lower.contents = [left]
             self._lower.focus_position = 0

@@ -29,6 +29,9 @@ class GlyphSet:
     separator: str
     up: str
     down: str
+    left: str
+    right: str
+    on_disk: str
     left_quote: str
     right_quote: str
     half_block: str
@@ -55,6 +58,9 @@ UNICODE = GlyphSet(
     separator="·",
     up="↑",
     down="↓",
+    left="←",
+    right="→",
+    on_disk="▣",
     left_quote="“",
     right_quote="”",
     half_block="▀",
@@ -73,6 +79,9 @@ ASCII = GlyphSet(
     separator="|",
     up="Up",
     down="Down",
+    left="Left",
+    right="Right",
+    on_disk="+",
     left_quote='"',
     right_quote='"',
     half_block="",

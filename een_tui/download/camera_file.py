@@ -1,0 +1,72 @@
+"""``camera.json`` beside a camera's images: which camera they came from, its status and time
+zone when the run started, when, and over which API. Written atomically (a temporary file in the
+same folder, then ``os.replace``), so a reader never sees half a file.
+
+Read back (as untrusted) by :func:`een_tui.media.camera.read_camera_info`."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from een_tui.api.devices import Device
+from een_tui.download.events import Event, RunPlanned
+
+CAMERA_FILE = "camera.json"
+
+
+def camera_record(camera: Device, *, api: str = "v1", when: datetime | None = None) -> dict:
+    """The fields written for ``camera``: name, ESN, status, recording, time zone, when, api."""
+    moment = (when or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return {
+        "name": camera.name,
+        "esn": camera.id,
+        "status": camera.status.value,
+        "recording": camera.recording,
+        "time_zone": camera.timezone,
+        "downloaded_at": moment.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "api": api,
+    }
+
+
+def write_camera_file(folder: Path, camera: Device, *, api: str = "v1",
+                      when: datetime | None = None) -> Path:
+    """Write ``folder/camera.json`` atomically; returns its path. OSError when it cannot."""
+    target = Path(folder) / CAMERA_FILE
+    data = json.dumps(camera_record(camera, api=api, when=when), indent=2) + "\n"
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{CAMERA_FILE}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data)
+        os.chmod(name, 0o644)
+        os.replace(name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return target
+
+
+def recording_camera_file(on_event: Callable[[Event], None] | None, *, api: str = "v1",
+                          on_error: Callable[[OSError], None] | None = None,
+                          ) -> Callable[[Event], None]:
+    """An event handler that writes ``camera.json`` when a run is planned (its folder exists by
+    then), then passes every event on to ``on_event``. A failure to write is reported to
+    ``on_error`` and never stops the run: the images matter more than their label."""
+
+    def handle(event: Event) -> None:
+        if isinstance(event, RunPlanned):
+            try:
+                write_camera_file(Path(event.out_dir), event.camera, api=api)
+            except OSError as error:
+                if on_error is not None:
+                    on_error(error)
+        if on_event is not None:
+            on_event(event)
+
+    return handle
