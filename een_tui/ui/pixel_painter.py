@@ -80,6 +80,8 @@ class PixelPainter:
             return False
         for y in range(rect[1], min(len(rows), rect[1] + rect[3])):
             rows[y] = []
+        if hasattr(self._screen, "_screen_buf_canvas"):
+            self._screen._screen_buf_canvas = None  # no "same canvas, nothing to do" shortcut
         return True
 
     def _drawn(self) -> list | None:
