@@ -20,6 +20,7 @@ from een_tui.commands import (  # noqa: E402
     timelapse,
     tui,
 )
+from een_tui.commands.early_options import apply_early_options  # noqa: E402
 
 COMMANDS = (cameras, download, emulator, logout, timelapse, sheet)
 
@@ -43,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    apply_early_options(parser, sys.argv[1:] if argv is None else argv, args)
     try:
         return args.run(args)
     except KeyboardInterrupt:

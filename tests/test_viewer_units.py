@@ -256,3 +256,20 @@ def test_graphics_setting_flag_environment_config(tmp_path, monkeypatch):
     (tmp_path / "een-tui" / "config.toml").write_text("graphics = 3\n")
     with pytest.raises(ConfigurationError, match="graphics"):
         config.graphics_setting(None, environ={})
+
+
+# ---- a worker row's state and its timestamp ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("delay", "said"), [(0.2, "retrying in <1s"), (12, "retrying in 12s"),
+                                             (600, "retrying in 10m")])
+def test_a_worker_state_never_runs_into_the_timestamp(delay, said):
+    from een_tui.download.events import WorkerState, WorkerUpdate
+    from een_tui.ui.download_screen import WorkerRow
+
+    row = WorkerRow(2)
+    row.set_update(WorkerUpdate(worker=2, state=WorkerState.RETRYING, retry_in_s=delay,
+                                timestamp="20261201120000.000", attempt=3, error="timeout"))
+    (line,) = [bytes(t).decode() for t in row.render((80,)).text]
+    assert f"{said} " in line and " 20261201120000.000 " in line
+    assert line.index(said) + len(said) < line.index("20261201120000.000")

@@ -60,11 +60,18 @@ def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGro
     from een_tui.download.options import MAX_COUNT, MAX_WORKERS
 
     parser.add_argument("--count", type=bounded_int(1, MAX_COUNT), default=20, metavar="N",
-                        help="distinct images to save (default 20)")
+                        help=f"distinct images to save, 1 to {MAX_COUNT} (default 20)")
     parser.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), default=5, metavar="W",
-                        help="concurrent downloads (default 5)")
-    parser.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
+                        help=f"concurrent downloads, 1 to {MAX_WORKERS} (default 5)")
+    parser.add_argument("--out", type=output_folder, default=Path("out"), metavar="DIR",
                         help="output folder; images go to DIR/<ESN>/ (default ./out)")
+
+
+def output_folder(text: str) -> Path:
+    """An argparse type: a folder name, never empty (``.`` names the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder (use . for the current one)")
+    return Path(text)
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

@@ -45,6 +45,8 @@ def worker_state_text(update: WorkerUpdate) -> str:
     """``fetching``, ``retrying in 2s``, ``retrying in <1s``, ``saved`` ... (15 cells at most)."""
     if update.state is WorkerState.RETRYING and update.retry_in_s is not None:
         delay = update.retry_in_s
+        if delay >= 99.5:
+            return f"retrying in {min(delay / 60, 99):.0f}m"
         return f"retrying in {delay:.0f}s" if delay >= 0.5 else "retrying in <1s"
     return update.state.value
 
@@ -55,7 +57,7 @@ def worker_markup(update: WorkerUpdate, width: int) -> list[tuple[str, str]]:
     attr = worker_attr(update.state)
     parts: list[tuple[str, str]] = [
         ("title", f"#{update.worker:<2}"),
-        (attr, f"{worker_state_text(update):<15}"),
+        (attr, fit_cell(worker_state_text(update), 15) + " "),  # never runs into the time
     ]
     if width >= 40:
         parts.append(("body", f"{update.timestamp or '-':<19} "))

@@ -1,0 +1,73 @@
+"""Rough edges of the command line found by trying it as a newcomer: options before the
+sub-command, an empty ``--out``, the limits in ``--help``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_cameras_cmd import run_cli
+
+from een_tui.cli import build_parser
+from een_tui.commands.early_options import command_index
+from een_tui.download.options import MAX_COUNT, MAX_WORKERS
+
+
+def test_demo_before_the_command_is_honoured(capsys):
+    code, out, err = run_cli(capsys, "--demo", "cameras", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)) > 10  # the demo account's cameras
+
+
+def test_login_url_before_the_command_is_where_the_password_goes(capsys, emulator, monkeypatch):
+    monkeypatch.setenv("EEN_USERNAME", emulator.demo_username)
+    monkeypatch.setenv("EEN_PASSWORD", emulator.demo_password)
+    code, out, err = run_cli(capsys, "--login-url", emulator.url, "cameras", "--json",
+                             "--no-session-cache")
+    assert code == 0, err  # (the real EEN host would be off loopback: the test would fail)
+    assert json.loads(out)  # the emulator's cameras
+
+
+def test_count_before_download_is_honoured(capsys, tmp_path):
+    out_dir = tmp_path / "out"
+    code, _out, err = run_cli(capsys, "--count", "3", "download", "--demo", "--out", str(out_dir),
+                             "--json")
+    assert code == 0, err
+    assert len(list(out_dir.rglob("*.jpg"))) == 3
+
+
+@pytest.mark.parametrize("argv", [
+    ["--count", "3", "cameras", "--demo"],  # cameras has no --count
+    ["--workers", "2", "emulator"],
+    ["--count", "3", "download", "--demo", "--count", "4"],  # which one?
+])
+def test_an_early_option_the_command_cannot_take_is_a_usage_error(capsys, argv):
+    with pytest.raises(SystemExit) as exited:
+        run_cli(capsys, *argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage:" in err and argv[0] in err
+
+
+def test_the_command_is_found_behind_options_and_their_values():
+    parser = build_parser()
+    assert command_index(parser, ["--out", "cameras", "download"]) == 2  # a folder named so
+    assert command_index(parser, ["--out=x", "--demo", "cameras"]) == 2
+    assert command_index(parser, ["--dem", "cameras"]) == 1  # an abbreviation argparse takes
+    assert command_index(parser, ["--demo"]) is None  # the terminal UI
+
+
+def test_empty_out_is_a_usage_error(capsys):
+    for argv in (["download", "--demo", "--out", ""], ["--out", " ", "download", "--demo"]):
+        with pytest.raises(SystemExit) as exited:
+            run_cli(capsys, *argv)
+        assert exited.value.code == 2
+        assert "--out: must name a folder" in capsys.readouterr().err
+
+
+def test_help_shows_the_limits_of_count_and_workers(capsys):
+    for argv in (["--help"], ["download", "--help"]):
+        with pytest.raises(SystemExit):
+            run_cli(capsys, *argv)
+        text = " ".join(capsys.readouterr().out.split())
+        assert f"1 to {MAX_COUNT}" in text and f"1 to {MAX_WORKERS}" in text
