@@ -32,6 +32,7 @@ from pathlib import Path  # noqa: E402
 import requests  # noqa: E402
 
 from een_tui.api.client import ConnectionSettings, EenClient, session_cookie  # noqa: E402
+from een_tui.api.v1_backend import V1Backend  # noqa: E402
 from een_tui.download import DownloadEngine, DownloadOptions  # noqa: E402
 from een_tui.download.events import RunOutcome  # noqa: E402
 from een_tui.emulator import EmulatorConfig, EmulatorServer  # noqa: E402
@@ -102,8 +103,9 @@ class Timing:
 def een_tui_phase(emu: EmulatorServer, esn: str, count: int, workers: int, out: Path) -> Timing:
     """The engine's worker phase (the health check's image excluded) and its whole run."""
     client = logged_in_client(emu, workers)
-    camera = next(d for d in client.list_devices().devices if d.id == esn)
-    engine = DownloadEngine(client, DownloadOptions(count=count, workers=workers, out_dir=out))
+    backend = V1Backend(client)
+    camera = next(c for c in backend.list_cameras().cameras if c.id == esn)
+    engine = DownloadEngine(backend, DownloadOptions(count=count, workers=workers, out_dir=out))
     emu.reset_stats()
     started = time.monotonic()
     result = engine.run(camera=camera)

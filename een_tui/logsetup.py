@@ -6,39 +6,59 @@ import logging
 import logging.handlers
 import os
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from een_tui import config
+from een_tui.api.secrets import known_secrets, redact, register_secret
+from een_tui.api.text import clean_lines, clean_text
 
-_SECRETS: set[str] = set()
+__all__ = ["RedactSecrets", "register_secret", "setup_logging"]
+
 _HANDLER_NAME = "een-tui-file"
 
 
-def register_secret(value: str | None) -> None:
-    """Never let ``value`` (a password, an auth key, an API key) reach the log file."""
-    if value and len(value) >= 4:
-        _SECRETS.add(value)
-
-
 class RedactSecrets(logging.Filter):
-    """Replaces every registered secret in a record's final message by ``***``."""
+    """Replaces every registered secret in a record's final message (and traceback) by ``***``."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if _SECRETS:
+        if known_secrets():
             message = record.getMessage()
-            redacted = message
-            for secret in _SECRETS:
-                redacted = redacted.replace(secret, "***")
+            redacted = redact(message)
             if redacted != message:
                 record.msg, record.args = redacted, ()
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = clean_lines(redact(record.exc_text))
         return True
 
 
+class CleanFormatter(logging.Formatter):
+    """The last line of defence: no control character from a message reaches the log file
+    (a record is one line; a traceback keeps its lines, each cleaned)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return clean_text(super().formatMessage(record))
+
+    def formatException(self, ei: Any) -> str:
+        return clean_lines(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return clean_lines(super().formatStack(stack_info))
+
+
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating log file created with mode 0600, after each rollover too."""
+    """A rotating log file created with mode 0600, after each rollover too, never opened
+    through a symlink (a link planted at its name is an error: logging is then off)."""
 
     def _open(self) -> TextIO:
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(self.baseFilename, flags, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # a file made by an older version
+        except OSError:
+            os.close(fd)
+            raise
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
@@ -60,13 +80,12 @@ def setup_logging(level: int = logging.INFO, path: Path | None = None) -> Path |
         handler = PrivateRotatingFileHandler(
             path, maxBytes=2_000_000, backupCount=2, encoding="utf-8"
         )
-        os.chmod(path, 0o600)  # a file made by an older version
     except OSError:
         handler, path = logging.NullHandler(), None
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RedactSecrets())
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s")
+        CleanFormatter("%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s")
     )
     root.addHandler(handler)
     root.setLevel(level)

@@ -86,3 +86,38 @@ def emulator_session(emulator):
         session.post(f"{emulator.url}/g/aaa/authorize", json={"token": answer.json()["token"]},
                      timeout=10).raise_for_status()
         yield session
+
+
+@pytest.fixture
+def fast_retry():
+    """The one retry policy with millisecond waits (the same attempts and Retry-After cap)."""
+    from een_tui.api.retry_policy import RetryPolicy
+
+    return RetryPolicy(max_attempts=6, backoff_base_s=0.001, backoff_max_s=0.005)
+
+
+@pytest.fixture
+def logged_in_client(emulator):
+    """An ``EenClient`` logged in to the ``emulator`` fixture as its demo user (short retry
+    waits; the API host derived from the login, as in real use)."""
+    from een_tui.api.client import EenClient
+    from een_tui.api.settings import ConnectionSettings
+
+    client = EenClient(ConnectionSettings(login_url=emulator.url, retry_wait_max=0.05),
+                       session_cache=None, pool_size=5)
+    client.login(emulator.demo_username, emulator.demo_password)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def hostile():
+    """A hostile HTTP server on 127.0.0.1 (``tests/hostile.py``): script answers per test with
+    ``hostile.on(method, path, handler)``; set ``hostile.upstream`` to proxy the rest."""
+    from hostile import HostileServer
+
+    server = HostileServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 import gevent
 from PIL import Image
 
+from een_tui.api.backend import PreviewPlan
 from een_tui.api.client import ImageHeaders
 from een_tui.api.devices import Device
 from een_tui.api.errors import NoMatchingAsset
+from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
 from een_tui.api.timestamps import ms_to_een_timestamp
+from een_tui.api.v1_plan import build_plan, plan_by_listing
 
 BASE_MS = 1_700_000_000_000
 
@@ -35,10 +38,10 @@ def make_device(
     name: str = "Lobby",
     status: CameraStatus = CameraStatus.ONLINE,
     type_: str = "camera",
-) -> Device:
-    return Device(
+) -> Camera:
+    return Camera.from_v1(Device(
         id=esn, name=name, type=type_, status=status, recording=True, status_bits=status_bits
-    )
+    ))
 
 
 Fault = Callable[[str, str, int], BaseException | str | None]
@@ -72,6 +75,13 @@ class FakeSource:
         older = [s for s in self.stamps if start == "now" or s < start]
         result = older[: abs(count)]
         return self.list_transform(result) if self.list_transform else result
+
+    def plan_previews(self, esn, count, *, before=None, exclude=(), call=None) -> PreviewPlan:
+        """The v1 planner's rules over this fake (as :class:`V1Backend` plans)."""
+        if before is not None:
+            stamps = plan_by_listing(self, esn, count, start=before, exclude=exclude)
+            return PreviewPlan(esn=esn, timestamps=tuple(stamps), source="list")
+        return build_plan(self, esn, count, call=call)
 
     @contextmanager
     def open_image(

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from een_tui.api.devices import parse_device_list
+from een_tui.api.model import Camera
 from een_tui.commands import cameras
 
 ROWS = json.loads((Path(__file__).parent / "fixtures" / "een-v1-2019" / "device_list.json")
@@ -12,7 +13,8 @@ ROWS = json.loads((Path(__file__).parent / "fixtures" / "een-v1-2019" / "device_
 
 
 def devices(all_devices=False):
-    found = [d for d in parse_device_list(ROWS).devices if all_devices or d.is_camera]
+    found = [Camera.from_v1(d) for d in parse_device_list(ROWS).devices
+             if all_devices or d.is_camera]
     return sorted(found, key=cameras.sort_key)
 
 
@@ -72,3 +74,19 @@ def test_json_elements_have_the_documented_fields():
 
 def test_summary_of_nothing():
     assert cameras.summary_line([]) == "no cameras"
+
+
+def test_a_camera_whose_api_does_not_say_it_records_shows_a_dash():
+    from een_tui.api.model import Esn
+    from een_tui.api.status import CameraStatus
+
+    v3 = Camera(id=Esn.parse("1000abcd"), name="Dock", status=CameraStatus.ONLINE,
+                recording=None, raw_status="online")
+    out = io.StringIO()
+    cameras.write_table([v3], out, colour=False)
+    row = out.getvalue().splitlines()[1]
+    assert row.split()[2:4] == ["–", "Dock"]
+    out = io.StringIO()
+    cameras.write_json([v3], out)
+    item = json.loads(out.getvalue())[0]
+    assert item["recording"] is None and item["status_bits"] is None and item["usable"]

@@ -23,11 +23,8 @@ def count(emulator, route, status=None):
 
 
 @pytest.fixture
-def client(emulator):
-    client = new_client(emulator)
-    client.login(emulator.demo_username, emulator.demo_password)
-    yield client
-    client.close()
+def client(logged_in_client):
+    return logged_in_client
 
 
 def online_camera(client):

@@ -20,6 +20,7 @@ from een_tui.api.errors import (
     RateLimited,
     ServerError,
 )
+from een_tui.api.model import Camera, Esn
 from een_tui.api.status import CameraStatus
 from een_tui.download import DownloadEngine, DownloadOptions
 from een_tui.download.events import (
@@ -314,16 +315,24 @@ def test_explicit_unusable_camera_is_refused_with_its_status(tmp_path):
     assert result.outcome is RunOutcome.FAILED
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
     assert "Off" in result.error and "0x8023" in result.error
-    unsupported = Device(
+    unsupported = Camera.from_v1(Device(
         id="10034487", name="Encoder", type="camera", status=CameraStatus.INTERNET_OFFLINE,
         recording=False, status_bits=0x22000, is_unsupported=True,
-    )
+    ))
     result, _ = run(FakeSource(), options(tmp_path), camera=unsupported)
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
     assert "not supported" in result.error and "Internet Offline, 0x22000" in result.error
     hostile = make_device(esn="1000c4ae\n")
     result, _ = run(FakeSource(), options(tmp_path), camera=hostile)
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
+
+
+def test_a_camera_with_a_v3_status_is_refused_with_its_words(tmp_path):
+    off = Camera(id=Esn.parse("1000c4ae"), name="Dock", status=CameraStatus.OFF,
+                 recording=None, raw_status="deviceOffline")
+    result, _ = run(FakeSource(), options(tmp_path), camera=off)
+    assert result.error_kind is FailureKind.NO_USABLE_CAMERA
+    assert "Off" in result.error and "deviceOffline" in result.error
 
 
 def test_random_mode_skips_cameras_failing_the_health_check(tmp_path):

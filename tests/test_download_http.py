@@ -13,11 +13,13 @@ import gevent
 import pytest
 from PIL import Image
 
-from een_tui.api import client as client_module
+from een_tui.api import v1_data as client_module  # where open_image reads the headers
 from een_tui.api.client import ConnectionSettings, EenClient
 from een_tui.api.devices import Device
 from een_tui.api.errors import ServerError
+from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
+from een_tui.api.v1_backend import V1Backend
 from een_tui.download import DownloadEngine, DownloadOptions, storage
 from een_tui.download.events import (
     CameraRejected,
@@ -27,16 +29,14 @@ from een_tui.download.events import (
     RunOutcome,
 )
 from een_tui.download.retry import RetryPolicy
-from een_tui.emulator import EmulatorConfig, EmulatorServer
 
 FAST = RetryPolicy(max_attempts=8, backoff_base_s=0.002, backoff_max_s=0.02)
 IMAGE_PATH = "GET /asset/asset/image.jpeg"
 
 
 @pytest.fixture
-def emu():
-    with EmulatorServer(EmulatorConfig(seed=1, test_mode=True), host="127.0.0.1", port=0) as server:
-        yield server
+def emu(emulator):
+    return emulator  # conftest's one emulator fixture
 
 
 def login(emu, pool_size: int = 5) -> EenClient:
@@ -46,8 +46,9 @@ def login(emu, pool_size: int = 5) -> EenClient:
     return client
 
 
-def online_cameras(client: EenClient) -> list[Device]:
-    return sorted((d for d in client.list_devices().devices if d.usable), key=lambda d: d.id)
+def online_cameras(client: EenClient) -> list[Camera]:
+    cameras = V1Backend(client).list_cameras().cameras
+    return sorted((c for c in cameras if c.usable), key=lambda c: c.id)
 
 
 def options(tmp_path, **kw) -> DownloadOptions:
@@ -75,7 +76,7 @@ def image_requests(stats: dict) -> int:
 def test_n_distinct_valid_jpegs(emu, tmp_path, count):
     client = login(emu)
     camera = online_cameras(client)[0]
-    result = DownloadEngine(client, options(tmp_path, count=count)).run(camera=camera)
+    result = DownloadEngine(V1Backend(client), options(tmp_path, count=count)).run(camera=camera)
     assert result.outcome is RunOutcome.DONE, result.error
     assert_valid_distinct(result, count, tmp_path)
     assert all(Path(f).parent == tmp_path / "out" / camera.id for f in result.files)
@@ -87,7 +88,7 @@ def test_exactly_w_in_flight_at_peak_and_keep_alive(emu, tmp_path, workers):
     client = login(emu, pool_size=workers)
     camera = online_cameras(client)[0]
     count = 4 * workers + 2
-    engine = DownloadEngine(client, options(tmp_path, count=count, workers=workers))
+    engine = DownloadEngine(V1Backend(client), options(tmp_path, count=count, workers=workers))
     result = engine.run(camera=camera)
     assert result.outcome is RunOutcome.DONE, result.error
     stats = emu.stats()
@@ -106,7 +107,7 @@ def test_faults_still_give_exactly_n_valid_files(emu, tmp_path):
     client = login(emu)
     camera = online_cameras(client)[0]
     opts = options(tmp_path, count=20, attempt_budget=200, health_attempts=10)
-    result = DownloadEngine(client, opts).run(camera=camera)
+    result = DownloadEngine(V1Backend(client), opts).run(camera=camera)
     assert result.outcome is RunOutcome.DONE, (result.error, result.failures)
     assert_valid_distinct(result, 20, tmp_path)
     answers = emu.stats()["requests"].get(IMAGE_PATH, {})
@@ -118,7 +119,7 @@ def test_cancel_midway_leaves_only_complete_files(emu, tmp_path):
     emu.config.image_latency_ms = 5
     client = login(emu)
     camera = online_cameras(client)[0]
-    engine = DownloadEngine(client, options(tmp_path, count=100))
+    engine = DownloadEngine(V1Backend(client), options(tmp_path, count=100))
 
     def on_event(event):
         if isinstance(event, ImageSaved) and event.saved == 10:
@@ -134,9 +135,9 @@ def test_cancel_midway_leaves_only_complete_files(emu, tmp_path):
 def test_off_camera_is_refused_with_its_status(emu, tmp_path):
     client = login(emu)
     off = next(
-        d for d in client.list_devices().devices if d.is_camera and d.status is CameraStatus.OFF
+        d for d in V1Backend(client).list_cameras().cameras if d.status is CameraStatus.OFF
     )
-    result = DownloadEngine(client, options(tmp_path)).run(camera=off)
+    result = DownloadEngine(V1Backend(client), options(tmp_path)).run(camera=off)
     assert result.outcome is RunOutcome.FAILED
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
     assert "Off" in result.error and f"{off.status_bits:#x}" in result.error
@@ -157,7 +158,7 @@ def test_random_mode_skips_cameras_failing_the_health_check(emu, tmp_path, monke
     monkeypatch.setattr(client, "open_image", open_image)
     events: list = []
     opts = options(tmp_path, count=3, seed=7, health_attempts=2, camera_tries=10)
-    result = DownloadEngine(client, opts, on_event=events.append).run(candidates=cameras)
+    result = DownloadEngine(V1Backend(client), opts, on_event=events.append).run(candidates=cameras)
     assert result.outcome is RunOutcome.DONE
     assert result.camera.id == cameras[3].id
     rejected = [e for e in events if isinstance(e, CameraRejected)]
@@ -192,20 +193,20 @@ def test_hostile_names_from_the_server_never_escape_the_output_folder(emu, tmp_p
     monkeypatch.setattr(client_module, "image_headers", hostile_headers)
     out = tmp_path / "nested" / "out"
     opts = DownloadOptions(count=10, out_dir=out, retry=FAST, health_attempts=10)
-    result = DownloadEngine(client, opts).run(camera=camera)
+    result = DownloadEngine(V1Backend(client), opts).run(camera=camera)
     assert result.outcome is RunOutcome.DONE
     assert result.failures.get("unsafe name from server", 0) >= 1
     written = [p for p in tmp_path.parent.rglob("*") if tmp_path.name in str(p) and p.is_file()]
     assert written and all(p.is_relative_to(out / camera.id) for p in written)
-    hostile_camera = Device(
+    hostile_camera = Camera.from_v1(Device(
         id="../../etc",
         name="x",
         type="camera",
         status=CameraStatus.ONLINE,
         recording=False,
         status_bits=0x1E0000,
-    )
-    refused = DownloadEngine(client, opts).run(camera=hostile_camera)
+    ))
+    refused = DownloadEngine(V1Backend(client), opts).run(camera=hostile_camera)
     assert refused.error_kind is FailureKind.NO_USABLE_CAMERA
 
 
@@ -235,7 +236,7 @@ def test_disk_full_is_a_clear_error_and_leaves_no_part(emu, tmp_path, monkeypatc
             self._file.close()
 
     monkeypatch.setattr(storage, "open", FullDisk, raising=False)
-    result = DownloadEngine(client, options(tmp_path, count=20)).run(camera=camera)
+    result = DownloadEngine(V1Backend(client), options(tmp_path, count=20)).run(camera=camera)
     assert result.outcome is RunOutcome.FAILED
     assert result.error_kind is FailureKind.STORAGE
     assert result.error.startswith("disk full while writing")
@@ -252,9 +253,8 @@ def test_listing_down_falls_back_to_walking_x_ee_prev(emu, tmp_path, monkeypatch
 
     monkeypatch.setattr(client, "list_image_timestamps", broken)
     events: list = []
-    result = DownloadEngine(client, options(tmp_path, count=8), on_event=events.append).run(
-        camera=camera
-    )
+    engine = DownloadEngine(V1Backend(client), options(tmp_path, count=8), on_event=events.append)
+    result = engine.run(camera=camera)
     assert result.outcome is RunOutcome.DONE
     assert_valid_distinct(result, 8, tmp_path)
     planned = next(e for e in events if type(e).__name__ == "RunPlanned")

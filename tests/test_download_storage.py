@@ -144,7 +144,7 @@ def test_disk_full_is_a_clear_storage_error(tmp_path, monkeypatch):
 def test_saved_timestamps_ignores_parts_and_junk(tmp_path):
     folder = tmp_path / "1000c4ae"
     folder.mkdir()
-    (folder / f"{GOOD_TS}.jpg").write_bytes(b"x")
+    (folder / f"{GOOD_TS}.jpg").write_bytes(make_jpeg(1))  # a saved image must be a JPEG
     (folder / "20190409024213.149.jpg.part").write_bytes(b"x")
     (folder / "notes.jpg").write_bytes(b"x")
     assert saved_timestamps(tmp_path, "1000c4ae") == {GOOD_TS}

@@ -182,7 +182,10 @@ def test_stats_endpoint_matches_python_api_and_resets(emulator, emulator_session
     image(emulator, emulator_session, esn)
     over_http = requests.get(f"{emulator.url}/_emulator/stats", timeout=10).json()
     assert over_http["requests"]["GET /asset/asset/image.jpeg"] == {"200": 1}
+    # v3 (issue 10) added its image counters and the secrets-in-URL counter to the same JSON.
     assert set(over_http) == {"requests", "images_in_flight", "images_in_flight_max",
-                              "connections_opened"}
+                              "connections_opened", "v3_images_in_flight",
+                              "v3_images_in_flight_max", "secrets_in_urls",
+                              "secrets_in_urls_by_kind"}
     assert requests.delete(f"{emulator.url}/_emulator/stats", timeout=10).status_code == 204
     assert emulator.stats()["requests"] == {}

@@ -29,7 +29,7 @@ HEADER_FORMATS = {
 
 
 def camera_with(emulator, status: CameraStatus):
-    return next(d for d in emulator.account.cameras() if d.overall_status is status)
+    return next(d for d in emulator.account.cameras() if d.overall_status.value == status.value)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from een_tui.emulator.app import _cookie_domain
+from een_tui.emulator.v1_login import cookie_domain as _cookie_domain
 
 COOKIE_RE = re.compile(
     r"^(auth_key|videobank_sessionid)=c000~[0-9a-f]{32}; "

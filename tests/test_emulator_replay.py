@@ -56,7 +56,7 @@ def replayed():
     with EmulatorServer(config) as emu, requests.Session() as session:
         online = next(d for d in emu.account.online_cameras() if d.size == (320, 240))
         offline = next(d for d in emu.account.cameras()
-                       if d.overall_status is CameraStatus.OFFLINE)
+                       if d.overall_status.value == CameraStatus.OFFLINE.value)
         token = None
         results = []
         for exchange in EXCHANGES:

@@ -169,7 +169,7 @@ def test_the_ascii_set_is_ascii_and_tells_the_statuses_apart():
         symbols = {marks.status(s) for s in CameraStatus}
         assert len(symbols) == len(CameraStatus)
     assert [glyphs.ASCII.status(s) for s in CameraStatus] == ["*", "o", "/", "x", "!", "?"]
-    assert [glyphs.UNICODE.status(s) for s in CameraStatus] == [s.symbol for s in CameraStatus]
+    assert [glyphs.UNICODE.status(s) for s in CameraStatus] == ["●", "○", "⊘", "✕", "⚿", "?"]
 
 
 def test_camera_list_and_help_draw_ascii_only(ascii_glyphs):

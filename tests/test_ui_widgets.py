@@ -8,6 +8,7 @@ import urwid
 from PIL import Image
 
 from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus, decode_status
 from een_tui.download.events import (
     CameraRejected,
@@ -19,7 +20,7 @@ from een_tui.download.events import (
     WorkerState,
     WorkerUpdate,
 )
-from een_tui.ui import keymap
+from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import CameraList, CameraWalker, layout_for
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
 from een_tui.ui.details import DetailsOverlay
@@ -35,9 +36,9 @@ INTERNET_OFFLINE_BITS = 0x060000  # streaming + on, not registered
 PASSWORD_BITS = 0x120100  # registered + on + password needed
 
 
-def camera(esn: str, name: str, bits: int = ONLINE_BITS, **extra) -> Device:
+def camera(esn: str, name: str, bits: int = ONLINE_BITS, **extra) -> Camera:
     decoded = decode_status(bits)
-    return Device(
+    return Camera.from_v1(Device(
         id=esn,
         name=name,
         type="camera",
@@ -46,7 +47,7 @@ def camera(esn: str, name: str, bits: int = ONLINE_BITS, **extra) -> Device:
         status_bits=decoded.bits,
         bridges=("1003abcd",),
         **extra,
-    )
+    ))
 
 
 def text_of(canvas: urwid.Canvas) -> list[str]:
@@ -54,25 +55,25 @@ def text_of(canvas: urwid.Canvas) -> list[str]:
 
 
 @pytest.fixture
-def small_account() -> list[Device]:
+def small_account() -> list[Camera]:
     return [
         camera("10001111", "Lobby"),
         camera("10002222", "Back door", OFF_BITS),
         camera("10003333", "Parking", INTERNET_OFFLINE_BITS),
         camera("10004444", "Server room", PASSWORD_BITS),
         camera("10005555", "Atrium"),
-        Device(
+        Camera.from_v1(Device(
             id="1003abcd",
             name="Bridge 1",
             type="bridge",
             status=CameraStatus.ONLINE,
             recording=False,
             status_bits=0x120000,
-        ),
+        )),
     ]
 
 
-def many_cameras(count: int) -> list[Device]:
+def many_cameras(count: int) -> list[Camera]:
     return [camera(f"{0x20000000 + i:08x}", f"Camera {i:05d}") for i in range(count)]
 
 
@@ -500,7 +501,7 @@ def test_help_is_generated_from_the_key_table_and_scrolls():
         assert binding.help in text
     assert "PgUp" in text and "Ctrl+C" in text and "Esc" in text
     for status in CameraStatus:  # the legend of the status symbols
-        assert f"{status.symbol}{' ' * 14}{status.label}" in text
+        assert f"{glyphs.UNICODE.status(status)}{' ' * 14}{status.label}" in text
     first = text_of(overlay.render((80, 20)))[2]
     press(overlay, (80, 20), "page down")
     assert text_of(overlay.render((80, 20)))[2] != first and not closed
@@ -640,3 +641,11 @@ def test_box_widgets_render_the_size_they_are_given(small_account, tmp_path):
         DownloadScreen(20, 5, colors=256, no_color=False),
     ):
         check_box_sizing(widget)
+
+
+def test_a_camera_whose_api_does_not_say_it_records_shows_a_dash_in_the_list():
+    from dataclasses import replace
+
+    unknown = replace(camera("10001111", "Lobby"), recording=None, raw_status="online")
+    lines = text_of(CameraList([unknown]).render((80, 3), focus=True))
+    assert lines[1].split()[2:4] == ["–", "Lobby"]

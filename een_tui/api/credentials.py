@@ -5,15 +5,33 @@ There is deliberately no ``--password`` flag: it would show in ``ps`` and in she
 from __future__ import annotations
 
 import getpass
+import logging
 import os
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from een_tui.api.errors import MissingCredentials
+from een_tui.api.errors import ConfigurationError, MissingCredentials
+
+log = logging.getLogger(__name__)
 
 MAX_PASSWORD_FILE_BYTES = 4096
+Warn = Callable[[str], None]
+
+
+def check_secret(value: str, what: str, *,
+                 error: type[ConfigurationError] = ConfigurationError) -> str:
+    """``value`` unchanged, or ``error`` (which never quotes it) when it starts or ends with
+    white space or holds a control character: a pasted newline, a stray space. Such a value
+    would be refused by the HTTP layer with a message that repeats it."""
+    if value != value.strip():
+        raise error(f"{what} starts or ends with white space (a stray space or newline?); "
+                    "fix it (the value is not shown)")
+    if any(not ch.isprintable() for ch in value):
+        raise error(f"{what} holds a control character; fix it (the value is not shown)")
+    return value
 
 
 @dataclass(frozen=True)
@@ -35,23 +53,37 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-def read_password_file(path: str | os.PathLike[str]) -> str:
-    """The first line of ``path`` (trailing newline removed). Clear errors for bad files."""
+def read_password_file(path: str | os.PathLike[str], *, warn: Warn | None = None) -> str:
+    """The first line of ``path`` (its line ending removed), read with a size bound (a
+    ``/dev/zero`` is an error, not an endless read). Like ssh, ``warn`` when a regular file is
+    readable by group or others. Clear errors for bad files; the password is never quoted."""
     file = Path(path)
     try:
-        if file.stat().st_size > MAX_PASSWORD_FILE_BYTES:
-            raise MissingCredentials(f"the password file {file} is too large to be a password file")
-        text = file.read_text(encoding="utf-8")
+        with open(file, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            data = handle.read(MAX_PASSWORD_FILE_BYTES + 1)
     except FileNotFoundError as exc:
         raise MissingCredentials(f"the password file {file} does not exist") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise MissingCredentials(
             f"cannot read the password file {file}: {exc.__class__.__name__}") from exc
+    if len(data) > MAX_PASSWORD_FILE_BYTES:
+        raise MissingCredentials(f"the password file {file} is too large to be a password file "
+                                 f"(more than {MAX_PASSWORD_FILE_BYTES} bytes)")
+    if stat.S_ISREG(mode) and mode & 0o044:
+        (warn or log.warning)(
+            f"WARNING: permissions {stat.S_IMODE(mode):04o} for '{file}' are too open: "
+            "other users may read the password (chmod 600 it)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MissingCredentials(
+            f"cannot read the password file {file}: not UTF-8 text") from exc
     lines = text.splitlines()
     password = lines[0] if lines else ""
     if not password:
         raise MissingCredentials(f"the password file {file} is empty")
-    return password
+    return check_secret(password, f"the password in {file}", error=MissingCredentials)
 
 
 @dataclass
@@ -65,6 +97,10 @@ class CredentialSource:
     is_terminal: Callable[[], bool] = stdin_is_terminal
     ask_username: Callable[[str], str] = input
     ask_password: Callable[[str], str] = getpass.getpass
+    warn: Warn | None = None  # where a person sees warnings (e.g. a too open password file)
+
+    def __post_init__(self) -> None:
+        self._warned: set[str] = set()
 
     def _env(self, name: str) -> str | None:
         env = os.environ if self.environ is None else self.environ
@@ -92,8 +128,17 @@ class CredentialSource:
     def non_interactive_password(self) -> str | None:
         """The password from ``--password-file`` or ``EEN_PASSWORD``, without prompting."""
         if self.password_file:
-            return read_password_file(self.password_file)
-        return self._env("EEN_PASSWORD")
+            return read_password_file(self.password_file, warn=self._warn_once)
+        password = self._env("EEN_PASSWORD")
+        if password is not None:
+            check_secret(password, "EEN_PASSWORD", error=MissingCredentials)
+        return password
+
+    def _warn_once(self, message: str) -> None:
+        if message in self._warned:
+            return
+        self._warned.add(message)
+        (self.warn or log.warning)(message)
 
     def resolve(self) -> Credentials:
         """User name and password; prompts (getpass) only when stdin is a terminal."""

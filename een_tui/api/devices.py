@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from een_tui.api.errors import ProtocolError
 from een_tui.api.status import CameraStatus, decode_status, set_bit_names
+from een_tui.api.text import clean_text
 from een_tui.api.timestamps import is_esn
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,8 @@ class DeviceList:
     skipped: int  # rows that could not be understood (logged)
 
 
-# Row layout of /g/device/list (een-api.md §3). Rows grew from 21 to 29 elements over the years.
+# Row layout of /g/device/list (docs/een-api-v1.md §3). Rows grew from 21 to 29 elements
+# over the years.
 MIN_ROW_LENGTH = 14  # up to is_unsupported (index 13)
 _EXTRA_FIELDS = {
     6: "permissions",
@@ -114,7 +116,7 @@ def parse_device_row(row: object) -> Device:
     device_type = _text(row[3])
     if not device_type:
         raise UnreadableRow("a row has no device type")
-    device_id = row[1] if isinstance(row[1], str) and row[1] else None
+    device_id = _text(row[1]) if isinstance(row[1], str) else None  # shown even when no ESN
     is_bridge = device_type == "bridge"
     decoded = decode_status(row[10], is_bridge=is_bridge)
     extra = {name: row[i] for i, name in _EXTRA_FIELDS.items() if i < len(row)}
@@ -168,8 +170,7 @@ def _text(value: object) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         return None
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in value).strip()
-    return cleaned[:MAX_NAME_LENGTH] or None
+    return clean_text(value)[:MAX_NAME_LENGTH] or None
 
 
 def _list(value: object) -> list:

@@ -1,12 +1,20 @@
-"""Typed errors of the EEN client. Each carries a human message; none carries a secret."""
+"""Typed errors of the EEN client. Each carries a human message; none carries a secret.
+
+Messages often quote the server (or an exception text that quotes it): they are cleaned
+(:func:`een_tui.api.text.clean_text`) when the error is made, so none can drive a terminal."""
 
 from __future__ import annotations
+
+from een_tui.api.text import clean_text
+
+MAX_MESSAGE_CHARS = 1000
 
 
 class EenError(Exception):
     """Base of every error the client raises. ``str(err)`` is a sentence for a person."""
 
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        message = clean_text(message, MAX_MESSAGE_CHARS, squeeze=True)
         super().__init__(message)
         self.message = message
         self.status_code = status_code
@@ -41,7 +49,9 @@ class TwoFactorFailed(AuthError):
 
 
 class SessionExpired(AuthError):
-    """401 ``session expired`` that a single re-login could not cure."""
+    """401 on an API call: the session is not (or no longer) valid. Raised for every such 401;
+    the client then logs in again once, shared by every caller (the retry policy classifies
+    it as re-login), and raises it again, with a message saying so, when that cannot cure it."""
 
 
 class RateLimited(EenError):
@@ -70,3 +80,8 @@ class ProtocolError(EenError):
 
 class NetworkError(EenError):
     """Timeout, connection refused or reset, truncated transfer."""
+
+
+class PlanFailed(EenError):
+    """No usable preview timestamp could be planned for a camera (v1: neither listing nor
+    walking ``X-Ee-Prev`` gave one)."""

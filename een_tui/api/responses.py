@@ -9,8 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from een_tui.api import errors
+from een_tui.api.text import clean_text
 
-# Login calls (een-api.md §1): status -> (error class, message).
+MAX_HEADER_CHARS = 200  # a header quoted in a message or shown
+
+# Login calls (docs/een-api-v1.md §1): status -> (error class, message).
 ACCOUNT_PROBLEMS = {
     402: "the EEN account is suspended",
     460: "the EEN account is inactive",
@@ -56,7 +59,7 @@ def image_headers(headers: Mapping[str, str]) -> ImageHeaders:
         timestamp=asset_timestamp(headers.get("X-Ee-Timestamp")),
         prev=asset_timestamp(headers.get("X-Ee-Prev")),
         next=asset_timestamp(headers.get("X-Ee-Next")),
-        content_type=headers.get("Content-Type"),
+        content_type=_header_text(headers.get("Content-Type")),
         content_length=content_length,
     )
 
@@ -154,5 +157,20 @@ def login_error(step: str, status: int, message: str | None,
 
 
 def _one_line(text: str) -> str:
-    cleaned = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return cleaned[:300]
+    return clean_text(text, 300, squeeze=True)
+
+
+def _header_text(value: str | None) -> str | None:
+    return None if value is None else clean_text(value, MAX_HEADER_CHARS, squeeze=True)
+
+
+def two_factor_destinations(value: object) -> dict[str, str] | None:
+    """The ``two_factor_authentication_code`` of an authenticate answer as ``{method: where}``,
+    every text cleaned (it is shown at a prompt); None when there is none."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        value = {"sms": value}
+    cleaned = {clean_text(k, 20, squeeze=True): clean_text(v, 100, squeeze=True)
+               for k, v in value.items() if isinstance(v, str | int | float)}
+    return cleaned or None

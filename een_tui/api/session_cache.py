@@ -1,4 +1,8 @@
-"""The session cache: ``auth_key`` + API host + expiry in a mode-0600 file per (login URL, user)."""
+"""The session cache: ``auth_key`` + API host + expiry in a mode-0600 file per (login URL, user).
+
+The file leads to a secret: one that another user owns or may write, or whose API host is not
+one this login could give, is ignored with a warning (an edited cache must not send the
+session key elsewhere). It is read with a size bound and without following a symlink."""
 
 from __future__ import annotations
 
@@ -7,17 +11,22 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from een_tui.api.credentials import check_secret
 from een_tui.api.errors import ConfigurationError
-from een_tui.api.settings import checked_base_url
+from een_tui.api.settings import EEN_DOMAIN, checked_base_url
 
 log = logging.getLogger(__name__)
 
 SAFETY_MARGIN_S = 60.0  # treat a session as expired this long before the server would
+MAX_CACHE_FILE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,8 +53,11 @@ class CachedSession:
 class SessionCache:
     """Cached sessions as JSON files in ``directory`` (created 0700; files 0600)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, api_url: str | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.directory = Path(directory)
+        self.api_url = checked_base_url(api_url) if api_url else None  # the configured override
+        self._warn = warn or log.warning
 
     def path_for(self, login_url: str, username: str) -> Path:
         """The file of one (login URL, username) pair; the name reveals neither."""
@@ -98,7 +110,7 @@ class SessionCache:
 
     def _read(self, path: Path) -> CachedSession | None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(self._read_private(path))
             session = CachedSession(
                 login_url=str(data["login_url"]),
                 username=str(data["username"]),
@@ -106,14 +118,53 @@ class SessionCache:
                 api_url=str(data["api_url"]),
                 expires_at=float(data["expires_at"]),
             )
+            check_secret(session.auth_key, "its session key")  # never echoed by a header error
             checked_base_url(session.login_url)
             checked_base_url(session.api_url)  # never send the key over plain remote http
         except FileNotFoundError:
             return None
+        except _Distrusted as exc:
+            self._warn(f"ignoring the session cache {path}: {exc}")
+            return None
         except (OSError, ValueError, KeyError, TypeError, ConfigurationError) as exc:
             log.warning("ignoring unreadable session cache %s: %s", path.name, type(exc).__name__)
             return None
+        if not self._plausible_api_url(session):
+            self._warn(f"ignoring the session cache {path}: its API host "
+                       f"{urlsplit(session.api_url).netloc!r} is not one this login gives")
+            return None
         return session
+
+    def _read_private(self, path: Path) -> str:
+        """The file's text, when only this user owns and may write it (and its folder)."""
+        folder = os.stat(self.directory)
+        _check_private(folder, "its folder")
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise _Distrusted("not a regular file")
+            _check_private(info, "it")
+            data = handle.read(MAX_CACHE_FILE_BYTES + 1)
+        if len(data) > MAX_CACHE_FILE_BYTES:
+            raise _Distrusted(f"larger than {MAX_CACHE_FILE_BYTES} bytes")
+        return data.decode("utf-8")
+
+    def _plausible_api_url(self, session: CachedSession) -> bool:
+        """The API base a login at ``session.login_url`` could give: the configured override,
+        else ``https://<name>.eagleeyenetworks.com`` for an EEN login and the login URL
+        itself for any other (the emulator, a proxy): see ``settings.branded_api_url``."""
+        api = urlsplit(session.api_url)
+        if self.api_url is not None:
+            return session.api_url == self.api_url
+        if session.api_url == session.login_url:
+            return True
+        login_host = urlsplit(session.login_url).hostname or ""
+        host = api.hostname or ""
+        if login_host == EEN_DOMAIN or login_host.endswith("." + EEN_DOMAIN):
+            return (api.scheme == "https" and api.port is None and not api.path
+                    and host.endswith("." + EEN_DOMAIN))
+        return False
 
     @staticmethod
     def _remove(path: Path) -> bool:
@@ -125,3 +176,15 @@ class SessionCache:
             log.warning("cannot remove %s: %s", path.name, exc)
             return False
         return True
+
+
+class _Distrusted(Exception):
+    """A cache file this user cannot trust (owner, mode, type, size)."""
+
+
+def _check_private(info: os.stat_result, what: str) -> None:
+    if info.st_uid != os.geteuid():
+        raise _Distrusted(f"{what} is owned by another user (uid {info.st_uid})")
+    if info.st_mode & 0o022:
+        raise _Distrusted(f"{what} may be written by other users "
+                          f"(permissions {stat.S_IMODE(info.st_mode):04o})")

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from een_tui.api.credentials import check_secret
 from een_tui.api.errors import ConfigurationError
 
 DEFAULT_LOGIN_URL = "https://login.eagleeyenetworks.com"
@@ -29,6 +30,8 @@ class ConnectionSettings:
         object.__setattr__(self, "login_url", checked_base_url(self.login_url))
         if self.api_url is not None:
             object.__setattr__(self, "api_url", checked_base_url(self.api_url))
+        if self.api_key is not None:
+            check_secret(self.api_key, "the EEN API key (EEN_API_KEY or api_key)")
         if not 0 < self.timeout < math.inf:  # NaN fails too: every request has a timeout
             raise ConfigurationError("the timeout must be a positive number of seconds")
 

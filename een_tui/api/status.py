@@ -1,4 +1,4 @@
-"""The EEN device status bitmask and the documented overall-status rule (een-api.md §4)."""
+"""The EEN device status bitmask and the documented overall-status rule (docs/een-api-v1.md §4)."""
 
 from __future__ import annotations
 
@@ -59,11 +59,6 @@ class CameraStatus(enum.Enum):
         """Human label, e.g. ``Internet Offline``."""
         return _LABELS[self]
 
-    @property
-    def symbol(self) -> str:
-        """A one-character mark that reads without colour."""
-        return _SYMBOLS[self]
-
 
 _LABELS = {
     CameraStatus.ONLINE: "Online",
@@ -73,15 +68,6 @@ _LABELS = {
     CameraStatus.PASSWORD_NEEDED: "Password Needed",
     CameraStatus.UNKNOWN: "Unknown",
 }
-_SYMBOLS = {
-    CameraStatus.ONLINE: "●",
-    CameraStatus.OFF: "○",
-    CameraStatus.INTERNET_OFFLINE: "⊘",
-    CameraStatus.OFFLINE: "✕",
-    CameraStatus.PASSWORD_NEEDED: "⚿",
-    CameraStatus.UNKNOWN: "?",
-}
-
 # Sort order used by listings: healthy first, unknown last.
 STATUS_ORDER = {s: i for i, s in enumerate(CameraStatus)}
 
@@ -134,7 +120,7 @@ def camera_status(bits: int | None) -> CameraStatus:
 
 
 def bridge_status(bits: int | None) -> CameraStatus:
-    """Bridges never stream: registered + on means online (our reading, een-api.md §4)."""
+    """Bridges never stream: registered + on means online (our reading, docs/een-api-v1.md §4)."""
     return _status_before_streaming(bits) or CameraStatus.ONLINE
 
 

@@ -10,10 +10,11 @@ from collections import Counter
 from typing import TextIO
 
 from een_tui import exitcodes
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
 from een_tui.commands.common import add_connection_options, connect, report_error
 from een_tui.termenv import no_color_requested
+from een_tui.ui.glyphs import UNICODE
 
 # ANSI SGR colours per status, used only on a terminal without NO_COLOR.
 _COLOURS = {
@@ -25,6 +26,7 @@ _COLOURS = {
     CameraStatus.UNKNOWN: "2",
 }
 RECORDING_MARK = "REC"
+UNKNOWN_RECORDING = " – "
 NAME_WIDTH = 40
 
 
@@ -55,11 +57,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Log in, fetch the device list, print it."""
     try:
-        with connect(args, pool_size=1) as client:
-            listing = client.list_devices()
+        with connect(args, pool_size=1) as backend:
+            listing = backend.list_cameras()
     except (Exception, KeyboardInterrupt) as exc:
         return report_error(exc)
-    devices = [d for d in listing.devices if args.all or d.is_camera]
+    devices = [*listing.cameras, *(listing.others if args.all else ())]
     devices.sort(key=sort_key)
     try:
         if args.json:
@@ -76,33 +78,33 @@ def run(args: argparse.Namespace) -> int:
     return exitcodes.OK
 
 
-def sort_key(device: Device) -> tuple[int, str, str]:
+def sort_key(device: Camera) -> tuple[int, str, str]:
     """Status (healthy first), then name (case-insensitive), then ESN."""
     return STATUS_ORDER[device.status], device.name.casefold(), device.id or ""
 
 
-def device_json(device: Device) -> dict:
+def device_json(device: Camera) -> dict:
     """One element of ``--json``: stable machine names, raw bits kept."""
     return {
         "id": device.id,
         "name": device.name,
-        "type": device.type,
+        "type": device.kind,
         "status": device.status.value,
         "status_label": device.status.label,
         "recording": device.recording,
         "status_bits": device.status_bits,
-        "status_bit_names": device.status_bit_names,
-        "is_unsupported": device.is_unsupported,
+        "status_bit_names": list(device.extra.get("status_bit_names") or ()),
+        "is_unsupported": not device.supported,
         "bridges": list(device.bridges),
         "usable": device.usable,
         "unusable_reason": device.unusable_reason,
-        "service_status": device.service_status,
+        "service_status": device.extra.get("service_status"),
         "tags": list(device.tags),
         "timezone": device.timezone,
     }
 
 
-def write_json(devices: list[Device], out: TextIO) -> None:
+def write_json(devices: list[Camera], out: TextIO) -> None:
     """The JSON array, one object per device."""
     json.dump([device_json(d) for d in devices], out, indent=2, ensure_ascii=False)
     out.write("\n")
@@ -118,7 +120,7 @@ def use_colour(stream: TextIO) -> bool:
         return False
 
 
-def write_table(devices: list[Device], out: TextIO, *, colour: bool) -> None:
+def write_table(devices: list[Camera], out: TextIO, *, colour: bool) -> None:
     """The human table, then one summary line of counts per status."""
     show_type = any(not d.is_camera for d in devices)
     status_width = max([len("STATUS")] + [len(d.status.label) + 2 for d in devices])
@@ -128,23 +130,23 @@ def write_table(devices: list[Device], out: TextIO, *, colour: bool) -> None:
     header.append("BRIDGE")
     out.write("  ".join(header).rstrip() + "\n")
     for device in devices:
-        status = _pad(f"{device.status.symbol} {device.status.label}", status_width)
+        status = _pad(f"{UNICODE.status(device.status)} {device.status.label}", status_width)
         if colour:
             status = f"\x1b[{_COLOURS[device.status]}m{status}\x1b[0m"
         cells = [
             status,
-            RECORDING_MARK if device.recording else "   ",
+            _recording_mark(device.recording),
             _pad(_clip(device.name, NAME_WIDTH), NAME_WIDTH),
             _pad(device.id or "-", 8),
         ]
         if show_type:
-            cells.append(_pad(_clip(device.type, 16), 16))
+            cells.append(_pad(_clip(device.kind, 16), 16))
         cells.append(",".join(device.bridges) or "-")
         out.write("  ".join(cells).rstrip() + "\n")
     out.write(summary_line(devices) + "\n")
 
 
-def summary_line(devices: list[Device]) -> str:
+def summary_line(devices: list[Camera]) -> str:
     """``76 online, 2 off, ... (87 cameras, 80 usable)``."""
     counts = Counter(d.status for d in devices)
     parts = [f"{counts[s]} {s.label.lower()}" for s in CameraStatus if counts[s]]
@@ -154,6 +156,13 @@ def summary_line(devices: list[Device]) -> str:
     if not parts:
         return f"no {noun}s"
     return f"{', '.join(parts)} ({total}, {usable} usable for download)"
+
+
+def _recording_mark(recording: bool | None) -> str:
+    """``REC``, blank, or ``–`` centred when the API does not say (v3)."""
+    if recording is None:
+        return UNKNOWN_RECORDING
+    return RECORDING_MARK if recording else "   "
 
 
 def _clip(text: str, width: int) -> str:

@@ -16,11 +16,25 @@ import gevent
 
 from een_tui import config, exitcodes
 from een_tui.api import errors
-from een_tui.api.client import EenClient
-from een_tui.api.credentials import Credentials, CredentialSource, stdin_is_terminal
-from een_tui.api.session_cache import SessionCache
-from een_tui.api.settings import ConnectionSettings
-from een_tui.logsetup import register_secret, setup_logging
+from een_tui.api.backend import Backend
+from een_tui.api.credentials import stdin_is_terminal
+from een_tui.api.secrets import redact
+from een_tui.api.text import clean_text
+from een_tui.connect import (  # noqa: F401 (re-exported: the commands' names)
+    connected,
+    connection_flags,
+    credential_source,
+    opened,
+    session_cache_for,
+)
+from een_tui.download.options import (
+    DEFAULT_COUNT,
+    DEFAULT_OUT_DIR,
+    DEFAULT_WORKERS,
+    MAX_COUNT,
+    MAX_WORKERS,
+)
+from een_tui.logsetup import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +71,16 @@ TIMEOUT_SECONDS = bounded_float(0.001, 3600.0)  # every request has a finite tim
 
 def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """``--count --workers --out``: shared by ``een-tui download`` and the terminal UI."""
-    from een_tui.download.options import MAX_COUNT, MAX_WORKERS
-
-    parser.add_argument("--count", type=bounded_int(1, MAX_COUNT), default=20, metavar="N",
-                        help=f"distinct images to save, 1 to {MAX_COUNT} (default 20)")
-    parser.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), default=5, metavar="W",
-                        help=f"concurrent downloads, 1 to {MAX_WORKERS} (default 5)")
-    parser.add_argument("--out", type=output_folder, default=Path("out"), metavar="DIR",
-                        help="output folder; images go to DIR/<ESN>/ (default ./out)")
+    parser.add_argument("--count", type=bounded_int(1, MAX_COUNT), default=DEFAULT_COUNT,
+                        metavar="N",
+                        help=f"distinct images to save, 1 to {MAX_COUNT} (default {DEFAULT_COUNT})")
+    parser.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), default=DEFAULT_WORKERS,
+                        metavar="W",
+                        help=f"concurrent downloads, 1 to {MAX_WORKERS} "
+                             f"(default {DEFAULT_WORKERS})")
+    parser.add_argument("--out", type=output_folder, default=DEFAULT_OUT_DIR, metavar="DIR",
+                        help="output folder; images go to DIR/<ESN>/ "
+                             f"(default ./{DEFAULT_OUT_DIR})")
 
 
 def output_folder(text: str) -> Path:
@@ -108,34 +124,16 @@ class RefusePasswordFlag(argparse.Action):
                      "use EEN_PASSWORD, --password-file FILE, or the prompt")
 
 
-def connection_flags(args: argparse.Namespace) -> dict[str, Any]:
-    """The connection flags given on the command line (None = not given)."""
-    return {
-        "login_url": getattr(args, "login_url", None),
-        "api_url": getattr(args, "api_url", None),
-        "username": getattr(args, "username", None),
-        "timeout": getattr(args, "timeout", None),
-    }
-
-
-def credential_source(args: argparse.Namespace, values: dict[str, Any], *,
-                      prompt: bool) -> CredentialSource:
-    """Where this command's user name and password come from."""
-    return CredentialSource(username=values.get("username"),
-                            password_file=getattr(args, "password_file", None),
-                            can_prompt=prompt)
-
-
-def session_cache_for(args: argparse.Namespace, values: dict[str, Any]) -> SessionCache | None:
-    """The session cache, or None with ``--no-session-cache`` (or ``session_cache = false``)."""
-    if getattr(args, "no_session_cache", False) or values.get("session_cache") is False:
-        return None
-    return SessionCache(config.session_cache_dir())
+def print_warning(message: str) -> None:
+    """One warning line on stderr (and in the log), cleaned."""
+    log.warning("%s", message)
+    print(f"een-tui: warning: {clean_text(message, squeeze=True)}", file=sys.stderr)
 
 
 def ask_two_factor_code(method: str, destination: str) -> str:
     """Prompt for the 4-digit code EEN just sent (on stderr, never echoed into logs)."""
-    print(f"EEN sent a login code by {method} to {destination}.", file=sys.stderr)
+    print(f"EEN sent a login code by {clean_text(method, 20)} to {clean_text(destination, 100)}.",
+          file=sys.stderr)
     return getpass.getpass("4-digit code: ")
 
 
@@ -148,75 +146,18 @@ def quiet_ctrl_c() -> None:
 
 
 @contextlib.contextmanager
-def connect(args: argparse.Namespace, *, pool_size: int = 5,
-            prompt: bool = True) -> Iterator[EenClient]:
-    """A logged-in :class:`EenClient` for the command line in ``args`` (a context manager).
-
-    Reuses a cached session when one is valid; otherwise logs in with the configured
-    credentials, prompting on a terminal when ``prompt`` is true. ``--demo`` starts the
-    embedded emulator (in this process, on 127.0.0.1, an ephemeral port) and logs in as its
-    demo user; it stops when the block ends."""
+def connect(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
+            prompt: bool = True) -> Iterator[Backend]:
+    """A logged-in :class:`Backend` for the command line in ``args`` (a context manager):
+    :func:`een_tui.connect.opened`, with the terminal's two-factor prompt when ``prompt``
+    is true and stdin is a terminal. ``--demo`` uses the embedded emulator."""
     setup_logging()
     quiet_ctrl_c()
-    if getattr(args, "demo", False):
-        with demo_client(pool_size=pool_size, timeout=getattr(args, "timeout", None)) as client:
-            yield client
-        return
-    values = config.resolve(connection_flags(args))
-    settings = config.connection_settings(values)
-    register_secret(settings.api_key)
-    source = credential_source(args, values, prompt=prompt)
-    client = EenClient(settings, session_cache=session_cache_for(args, values),
-                       pool_size=pool_size, relogin_credentials=source.non_interactive)
-    try:
-        client.username = source.resolve_username()
-        if not client.resume():
-            credentials = source.resolve()
-            ask = ask_two_factor_code if prompt and stdin_is_terminal() else None
-            client.login(credentials.username, credentials.password, ask_code=ask)
-        yield client
-    finally:
-        client.close()
-
-
-def start_demo(
-    emulator_options: dict[str, Any] | None = None,
-    *,
-    pool_size: int = 5,
-    timeout: float | None = None,
-) -> tuple[Any, EenClient]:
-    """Start the embedded emulator (this process, 127.0.0.1, an ephemeral port) and log a
-    client in as its demo user. Returns ``(emulator, client)``: the caller closes the client
-    and stops the emulator. ``emulator_options`` are ``EmulatorConfig`` fields."""
-    from een_tui.emulator import EmulatorConfig, EmulatorServer  # only --demo needs it
-
-    emulator = EmulatorServer(EmulatorConfig(**(emulator_options or {})), host="127.0.0.1",
-                              port=0)
-    emulator.start()
-    log.info("demo: embedded emulator at %s", emulator.url)
-    settings = ConnectionSettings(login_url=emulator.url, api_url=emulator.url,
-                                  timeout=timeout or 15.0)
-    demo = Credentials(emulator.demo_username, emulator.demo_password)
-    client = EenClient(settings, session_cache=None, pool_size=pool_size,
-                       relogin_credentials=lambda: demo)
-    try:
-        client.login(demo.username, demo.password)
-    except BaseException:
-        client.close()
-        emulator.stop()
-        raise
-    return emulator, client
-
-
-@contextlib.contextmanager
-def demo_client(*, pool_size: int = 5, timeout: float | None = None) -> Iterator[EenClient]:
-    """The embedded emulator with its demo account, and a client logged in to it."""
-    emulator, client = start_demo(pool_size=pool_size, timeout=timeout)
-    try:
-        yield client
-    finally:
-        client.close()
-        emulator.stop()
+    ask = ask_two_factor_code if prompt and stdin_is_terminal() else None
+    with opened(args, pool_size=pool_size, prompt=prompt, ask_code=ask,
+                warn=print_warning) as connection:
+        assert connection.backend is not None
+        yield connection.backend
 
 
 def exit_code_for(exc: BaseException) -> int:
@@ -251,5 +192,6 @@ def report_error(exc: BaseException, *, prog: str = "een-tui") -> int:
         log.warning("%s: %s", exc.__class__.__name__, error_message(exc))
     else:
         log.error("unexpected error", exc_info=exc)
-    print(f"{prog}: error: {error_message(exc)}", file=sys.stderr)
+    print(f"{prog}: error: {clean_text(redact(error_message(exc)), squeeze=True)}",
+          file=sys.stderr)
     return exit_code_for(exc)

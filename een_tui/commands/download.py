@@ -13,7 +13,7 @@ import signal
 import sys
 
 from een_tui import exitcodes
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.timestamps import is_esn
 from een_tui.commands.common import (
     add_connection_options,
@@ -89,7 +89,7 @@ def exit_code_for_result(result: RunFinished) -> int:
     }.get(result.error_kind, exitcodes.ERROR)
 
 
-def _find_camera(devices: list[Device], esn: str) -> Device | None:
+def _find_camera(devices: list[Camera], esn: str) -> Camera | None:
     for device in devices:
         if isinstance(device.id, str) and device.id.lower() == esn:
             return device
@@ -106,15 +106,16 @@ def run(args: argparse.Namespace) -> int:
     )
     printer = HeadlessPrinter(sys.stderr, summary=True)
     try:
-        with connect(args, pool_size=options.workers) as client:
-            devices = client.list_devices().devices
+        with connect(args, pool_size=options.workers) as backend:
+            listing = backend.list_cameras()
+            devices = list(listing.cameras)
             camera = None
             if args.camera:
-                camera = _find_camera(devices, args.camera)
+                camera = _find_camera([*devices, *listing.others], args.camera)
                 if camera is None:
                     message = f"no camera with ESN {args.camera} in this account"
                     return _fail(args, exitcodes.NO_USABLE_CAMERA, message)
-            engine = DownloadEngine(client, options, on_event=printer.handle)
+            engine = DownloadEngine(backend, options, on_event=printer.handle)
             with handle_signals(engine.cancel, signal.SIGINT):
                 result = engine.run(camera=camera, candidates=devices)
     except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback

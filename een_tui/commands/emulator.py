@@ -1,4 +1,5 @@
-"""`een-tui emulator`: run the EEN v1 emulator until Ctrl+C, printing its URL and credentials."""
+"""`een-tui emulator`: run the EEN emulator (v1 and v3 on one port) until Ctrl+C, printing its
+URL, the demo credentials and the v3 demo client."""
 
 from __future__ import annotations
 
@@ -49,6 +50,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     acc.add_argument("--token-lifetime", type=NON_NEGATIVE, default=d.token_lifetime_s,
                      metavar="SECONDS",
                      help=f"authenticate token lifetime (default {d.token_lifetime_s:g})")
+    v3 = parser.add_argument_group("v3 (OAuth2 and /api/v3.0)")
+    v3.add_argument("--v3-redirect-uri", action="append", default=None, metavar="URI",
+                    help="a redirect URI registered for the demo client, compared as a string "
+                         "(repeatable; default " + ", ".join(d.v3_redirect_uris) + ")")
+    v3.add_argument("--v3-token-lifetime", type=NON_NEGATIVE,
+                    default=d.v3_access_token_lifetime_s, metavar="SECONDS",
+                    help=f"access token lifetime (default {d.v3_access_token_lifetime_s:g})")
+    v3.add_argument("--v3-code-lifetime", type=NON_NEGATIVE, default=d.v3_code_lifetime_s,
+                    metavar="SECONDS",
+                    help=f"authorization code lifetime (default {d.v3_code_lifetime_s:g})")
+    v3.add_argument("--v3-max-page-size", type=bounded_int(1), default=d.v3_max_page_size,
+                    metavar="N", help=f"pageSize is clamped to 1..N (default {d.v3_max_page_size})")
+    v3.add_argument("--v3-timestamps-z", action="store_true",
+                    help="answer X-Een-Timestamp ending in Z instead of +00:00 (EEN uses both)")
     lat = parser.add_argument_group("latency")
     lat.add_argument("--latency-ms", type=NON_NEGATIVE, default=0.0, metavar="MS",
                      help="base latency of every request")
@@ -85,9 +100,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``een-tui emulator``."""
     p = sub.add_parser(
         "emulator", allow_abbrev=False,
-        help="run the local EEN v1 emulator (demo account, faults, latency)",
-        description="Serve a faithful EEN v1 API emulator on loopback until Ctrl+C. It prints "
-                    "its URL and the demo credentials.",
+        help="run the local EEN emulator, v1 and v3 (demo account, faults, latency)",
+        description="Serve a faithful EEN emulator (API v1, and v3 with its OAuth2 auth host) "
+                    "on loopback until Ctrl+C. It prints its URL, the demo credentials and the "
+                    "v3 demo client.",
     )
     add_arguments(p)
     p.set_defaults(run=run)
@@ -106,6 +122,10 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         cameras=args.cameras, fault_paths=prefixes,
         fault_401_invalidates=args.fault_401_invalidates, token_lifetime_s=args.token_lifetime,
         history_s=args.history, proxy_timeout_s=args.proxy_timeout, tfa_code=args.tfa_code,
+        v3_redirect_uris=tuple(args.v3_redirect_uri or EmulatorConfig().v3_redirect_uris),
+        v3_access_token_lifetime_s=args.v3_token_lifetime,
+        v3_code_lifetime_s=args.v3_code_lifetime, v3_max_page_size=args.v3_max_page_size,
+        v3_timestamps_z=args.v3_timestamps_z,
     )
 
 
@@ -132,6 +152,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"  two-factor pass:  {server.tfa_password}")
         print(f"  two-factor code:  {server.tfa_code}")
         print(f"  stats:            {server.url}/_emulator/stats")
+        print("API v3 (auth host and API host are this same URL; plain http):")
+        print(f"  authorize:        {server.url}/oauth2/authorize")
+        print(f"  redirect URIs:    {', '.join(server.config.v3_redirect_uris)}")
+        print(f"  demo client id:   {server.config.v3_client_id}")
+        print(f"  demo secret:      {server.config.v3_client_secret}")
+        print("  use it with:")
+        print(f"    export EEN_API=v3 EEN_AUTH_URL={server.url} EEN_API_URL={server.url}")
+        print(f"    export EEN_CLIENT_ID={server.config.v3_client_id}")
+        print(f"    export EEN_CLIENT_SECRET={server.config.v3_client_secret}")
         print("Press Ctrl+C to stop.", flush=True)
         stop.wait()
     finally:

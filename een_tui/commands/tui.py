@@ -63,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return exitcodes.USAGE
+    from een_tui.connect import AccountConnection, DemoConnection
     from een_tui.ui.app import App, AppOptions
-    from een_tui.ui.connection import AccountConnection, DemoConnection
 
     try:
         graphics = detect_terminal_graphics(args.graphics)

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.events import Event, RunPlanned
 
 CAMERA_FILE = "camera.json"
 
 
-def camera_record(camera: Device, *, api: str = "v1", when: datetime | None = None) -> dict:
+def camera_record(camera: Camera, *, api: str = "v1", when: datetime | None = None) -> dict:
     """The fields written for ``camera``: name, ESN, status, recording, time zone, when, api."""
     moment = (when or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return {
@@ -34,7 +34,7 @@ def camera_record(camera: Device, *, api: str = "v1", when: datetime | None = No
     }
 
 
-def write_camera_file(folder: Path, camera: Device, *, api: str = "v1",
+def write_camera_file(folder: Path, camera: Camera, *, api: str = "v1",
                       when: datetime | None = None) -> Path:
     """Write ``folder/camera.json`` atomically; returns its path. OSError when it cannot."""
     target = Path(folder) / CAMERA_FILE

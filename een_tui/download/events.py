@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 
 
 class WorkerState(enum.Enum):
@@ -23,7 +23,7 @@ class WorkerState(enum.Enum):
 class CameraRejected:
     """Random mode: a candidate camera failed the health check and is skipped."""
 
-    camera: Device
+    camera: Camera
     reason: str
 
 
@@ -31,7 +31,7 @@ class CameraRejected:
 class RunPlanned:
     """The camera is chosen and the timestamps to fetch are known."""
 
-    camera: Device
+    camera: Camera
     requested: int
     workers: int
     timestamps: tuple[str, ...]  # planned, newest first, spares included
@@ -98,7 +98,7 @@ class RunOutcome(enum.Enum):
 @dataclass(frozen=True)
 class RunFinished:
     outcome: RunOutcome
-    camera: Device | None
+    camera: Camera | None
     requested: int
     files: tuple[str, ...]
     failures: dict[str, int] = field(default_factory=dict)  # reason -> count

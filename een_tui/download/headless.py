@@ -11,6 +11,7 @@ import shutil
 import time
 from typing import TextIO
 
+from een_tui.api.text import clean_text
 from een_tui.download.events import (
     CameraRejected,
     Event,
@@ -23,6 +24,7 @@ from een_tui.download.events import (
     WorkerUpdate,
 )
 from een_tui.download.health import describe_camera
+from een_tui.download.progress import DownloadProgress
 from een_tui.units import human_bytes
 
 LIVE_INTERVAL_S = 0.1
@@ -56,23 +58,16 @@ class HeadlessPrinter:
         self.stream = stream
         self.live = stream.isatty() if live is None else live
         self.summary = summary
-        self._states: dict[int, WorkerState] = {}
-        self._bytes = 0
-        self._saved = 0
-        self._requested = 0
-        self._started = time.monotonic()
+        self.progress = DownloadProgress()  # the run's state; this class only renders it
         self._last_draw = 0.0
         self._line_shown = False
-        self._finished = False
 
     def handle(self, event: Event) -> None:
         """The engine's ``on_event`` callback."""
+        self.progress.apply(event)
         if isinstance(event, WorkerUpdate):
-            self._states[event.worker] = event.state
             self._draw()
         elif isinstance(event, ImageSaved):
-            self._saved, self._requested = event.saved, event.requested
-            self._bytes += event.size
             if self.live:
                 self._draw(force=event.saved >= event.requested)
             else:
@@ -87,9 +82,6 @@ class HeadlessPrinter:
         elif isinstance(event, CameraRejected):
             self._line(f"skipped camera {describe_camera(event.camera)}: {event.reason}")
         elif isinstance(event, RunPlanned):
-            self._requested = event.requested
-            self._saved = len(event.already_saved)
-            self._started = time.monotonic()
             already = (
                 f" ({len(event.already_saved)} already on disk)" if event.already_saved else ""
             )
@@ -99,7 +91,6 @@ class HeadlessPrinter:
                 f"{already}"
             )
         elif isinstance(event, RunFinished):
-            self._finished = True
             self._clear()
             if self.summary:
                 for line in summary_lines(event):
@@ -107,7 +98,7 @@ class HeadlessPrinter:
 
     def _line(self, text: str) -> None:
         self._clear()
-        self.stream.write(text + "\n")
+        self.stream.write(clean_text(text) + "\n")  # last line of defence: no raw controls
         self.stream.flush()
         if self.live:
             self._draw(force=True)
@@ -119,19 +110,18 @@ class HeadlessPrinter:
             self._line_shown = False
 
     def _draw(self, *, force: bool = False) -> None:
-        if not self.live or not self._requested or self._finished:
+        progress = self.progress
+        if not self.live or not progress.requested or not progress.running:
             return
         now = time.monotonic()
         if not force and now - self._last_draw < LIVE_INTERVAL_S:
             return
         self._last_draw = now
-        states = list(self._states.values())
-        busy = sum(s is WorkerState.FETCHING for s in states)
-        retrying = sum(s is WorkerState.RETRYING for s in states)
-        elapsed = max(now - self._started, 1e-6)
+        busy = progress.count(WorkerState.FETCHING)
+        retrying = progress.count(WorkerState.RETRYING)
         text = (
-            f"{self._saved}/{self._requested} saved | {busy} fetching, {retrying} retrying | "
-            f"{human_bytes(self._bytes)} | {self._saved / elapsed:.1f} images/s"
+            f"{progress.saved}/{progress.requested} saved | {busy} fetching, {retrying} retrying | "
+            f"{human_bytes(progress.bytes_saved)} | {progress.download_rate(now):.1f} images/s"
         )
         width = shutil.get_terminal_size((80, 24)).columns
         self.stream.write(CLEAR_LINE + text[: max(10, width - 1)])

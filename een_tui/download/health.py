@@ -11,13 +11,13 @@ import logging
 import random
 from collections.abc import Callable, Collection, Sequence
 
-from tenacity import Retrying, retry_if_exception, stop_after_attempt
+from tenacity import Retrying
 
-from een_tui.api.devices import Device
-from een_tui.api.errors import AuthError, EenError
+from een_tui.api.backend import Backend, PreviewPlan
+from een_tui.api.errors import AuthError, EenError, PlanFailed
+from een_tui.api.model import Camera
 from een_tui.download.events import CameraRejected
-from een_tui.download.plan import PlanFailed, PreviewPlan, PreviewSource, build_plan
-from een_tui.download.retry import RetryPolicy, is_retryable, wait_backoff_or_retry_after
+from een_tui.download.retry import RetryPolicy, is_retryable
 from een_tui.download.storage import ImageTooLarge, UnsafeName, safe_esn
 
 log = logging.getLogger(__name__)
@@ -36,25 +36,19 @@ class NoUsableCamera(Exception):
     """No camera can be downloaded from (exit code 4); ``str()`` says why."""
 
 
-def describe_camera(device: Device) -> str:
+def describe_camera(device: Camera) -> str:
     """``1000c4ae "CFA1 Closet"`` for messages."""
     return f'{device.id} "{device.name}"' if device.name else str(device.id)
 
 
-def status_words(device: Device) -> str:
-    """The decoded status with its raw bits, e.g. ``Off (status 0x8023)``."""
-    return f"{device.status.label} (status {device.status_bits:#x})"
+def status_words(device: Camera) -> str:
+    """The decoded status with the API's own, e.g. ``Off (status 0x8023)``."""
+    return f"{device.status.label} (status {device.raw_status_text})"
 
 
 def _retrying(attempts: int, policy: RetryPolicy, sleep: Callable[[float], None]) -> Retrying:
     """Up to ``attempts`` tries of a health-check step, backing off on transient failures."""
-    return Retrying(
-        stop=stop_after_attempt(max(1, attempts)),
-        wait=wait_backoff_or_retry_after(policy),
-        retry=retry_if_exception(is_retryable),
-        sleep=sleep,
-        reraise=True,
-    )
+    return policy.retrying(attempts=attempts, sleep=sleep)
 
 
 def probe_image(
@@ -83,8 +77,8 @@ def probe_image(
 
 
 def check_camera(
-    source: PreviewSource,
-    device: Device,
+    backend: Backend,
+    device: Camera,
     *,
     total: int,
     fetch: FetchImage,
@@ -99,7 +93,7 @@ def check_camera(
     already are probed last."""
     if not device.usable:
         reason = device.unusable_reason or "not usable"
-        bits = f"{device.status_bits:#x}"
+        bits = device.raw_status_text
         status = bits if device.status.label in reason else f"{device.status.label}, {bits}"
         raise CameraUnhealthy(f"{reason} (status {status})")
     try:
@@ -107,7 +101,7 @@ def check_camera(
     except UnsafeName as exc:
         raise CameraUnhealthy(str(exc)) from exc
     try:
-        plan = build_plan(source, device.id, total, call=_retrying(attempts, policy, sleep))
+        plan = backend.plan_previews(device.id, total, call=_retrying(attempts, policy, sleep))
     except AuthError:
         raise
     except PlanFailed as exc:
@@ -127,14 +121,14 @@ def check_camera(
 
 
 def choose_camera(
-    camera: Device | None,
-    candidates: Sequence[Device],
+    camera: Camera | None,
+    candidates: Sequence[Camera],
     *,
     tries: int,
     rng: random.Random,
     on_reject: Callable[[CameraRejected], None],
-    check: Callable[[Device], PreviewPlan],
-) -> tuple[Device, PreviewPlan]:
+    check: Callable[[Camera], PreviewPlan],
+) -> tuple[Camera, PreviewPlan]:
     """The explicit camera if healthy, else a random healthy one (at most ``tries`` checked)."""
     if camera is not None:
         try:

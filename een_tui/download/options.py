@@ -10,15 +10,18 @@ from een_tui.download.storage import DEFAULT_MAX_IMAGE_BYTES
 
 MAX_WORKERS = 64
 MAX_COUNT = 10_000
+DEFAULT_COUNT = 20  # the one definition of the defaults (commands, UI, engine)
+DEFAULT_WORKERS = 5
+DEFAULT_OUT_DIR = Path("out")
 
 
 @dataclass
 class DownloadOptions:
     """What to download and how hard to try. ``attempt_budget`` None = ``3 × count + 10``."""
 
-    count: int = 20
-    workers: int = 5
-    out_dir: Path = field(default_factory=lambda: Path("out"))
+    count: int = DEFAULT_COUNT
+    workers: int = DEFAULT_WORKERS
+    out_dir: Path = field(default_factory=lambda: DEFAULT_OUT_DIR)
     attempt_budget: int | None = None
     max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
     spares: int | None = None  # extra timestamps planned beyond ``count``; None = automatic

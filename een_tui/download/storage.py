@@ -1,8 +1,10 @@
 """Safe, atomic storage of preview images.
 
 Names that come from the server (ESN, timestamp) are validated before they become path parts.
-Each body is streamed to ``<out>/<ESN>/<timestamp>.jpg.part``, checked (JPEG start and end
-markers, ``Content-Length``, a size cap), fsynced and moved into place with ``os.replace``.
+Each body is streamed to a fresh, exclusively created ``<out>/<ESN>/<timestamp>.jpg.<hex>.part``
+(see :mod:`een_tui.download.tempfiles`: never through a planted link, locked while written),
+checked (JPEG start and end markers, ``Content-Length``, a size cap), fsynced and renamed into
+place with ``os.replace`` (which replaces a link at the final name, never follows it).
 Memory use does not grow with the image size: only the first and last bytes are kept.
 """
 
@@ -18,6 +20,16 @@ from types import TracebackType
 
 from een_tui.api.errors import ProtocolError
 from een_tui.api.timestamps import is_een_timestamp
+from een_tui.download.tempfiles import (
+    create_locked,
+    final_mode,
+    is_saved_image,
+    remove_stale_parts,
+    remove_stale_parts_once,
+    unique_part_path,
+)
+
+__all__ = ["remove_stale_parts"]  # re-exported: the engine may clean a folder explicitly
 
 JPEG_SOI = b"\xff\xd8"  # start of image
 JPEG_EOI = b"\xff\xd9"  # end of image
@@ -78,12 +90,13 @@ def image_path(out_dir: Path, esn: str, timestamp: str) -> Path:
 
 
 def part_path(final_path: Path) -> Path:
-    """The temporary name a body is streamed to before it is complete and checked."""
-    return final_path.with_name(final_path.name + PART_SUFFIX)
+    """A fresh temporary name a body may be streamed to (unique per call)."""
+    return unique_part_path(Path(final_path))
 
 
 def saved_timestamps(out_dir: Path, esn: str) -> set[str]:
-    """Timestamps that already have a complete image file for this camera."""
+    """Timestamps that already have a complete image for this camera: regular files only
+    (not links or folders) that start and end as a JPEG."""
     folder = camera_dir(out_dir, esn)
     try:
         names = os.listdir(folder)
@@ -93,7 +106,7 @@ def saved_timestamps(out_dir: Path, esn: str) -> set[str]:
     for name in names:
         if name.endswith(IMAGE_SUFFIX):
             stem = name[: -len(IMAGE_SUFFIX)]
-            if _TIMESTAMP_FULL.fullmatch(stem):
+            if _TIMESTAMP_FULL.fullmatch(stem) and is_saved_image(folder / name):
                 found.add(stem)
     return found
 
@@ -175,7 +188,7 @@ class PartFile:
         self.final_path = Path(final_path)
         # create and fsync can take milliseconds: the engine runs them in gevent's threadpool
         self._run_blocking = run_blocking
-        self.part_path = part_path(self.final_path)
+        self.part_path = part_path(self.final_path)  # the real name is chosen by open()
         self.check = JpegCheck(max_bytes=max_bytes, expected_length=expected_length)
         self._file = None
         self.committed = False
@@ -186,13 +199,23 @@ class PartFile:
         return self._run_blocking(function, args)
 
     def open(self) -> None:
-        """Create the folder and the ``.part`` file (idempotent)."""
+        """Create the folder and a new, locked ``.part`` file (idempotent). The first time in a
+        folder, remove the parts a killed run left there."""
         if self._file is not None:
             return
-        ensure_dir(self.final_path.parent)
+        folder = self.final_path.parent
+        ensure_dir(folder)
         try:
-            self._file = self._blocking(open, self.part_path, "wb")
+            self._blocking(remove_stale_parts_once, folder)
+            fd, self.part_path = self._blocking(create_locked, self.final_path)
         except OSError as exc:
+            raise StorageError(describe_os_error(exc, self.part_path)) from exc
+        try:
+            self._file = open(fd, "wb")  # noqa: SIM115 (closed by commit/abort)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(self.part_path)
+            os.close(fd)
             raise StorageError(describe_os_error(exc, self.part_path)) from exc
 
     def __enter__(self) -> PartFile:
@@ -227,21 +250,25 @@ class PartFile:
         self.check.verify()
         try:
             self._file.flush()
+            os.fchmod(self._file.fileno(), final_mode())
             self._blocking(os.fsync, self._file.fileno())
-            self._file.close()
-            os.replace(self.part_path, self.final_path)
+            if os.path.isdir(self.final_path) and not os.path.islink(self.final_path):
+                raise UnsafeName(f"refusing to save {self.final_path}: a folder is in the way")
+            os.replace(self.part_path, self.final_path)  # replaces a link, never follows it
+            self._file.close()  # after the rename: the lock is held until the name is final
         except OSError as exc:
             raise StorageError(describe_os_error(exc, self.final_path)) from exc
         self.committed = True
         return self.final_path
 
     def abort(self) -> None:
-        """Close and remove the ``.part`` file; never raises."""
-        if self._file is not None:
-            with contextlib.suppress(OSError):
-                self._file.close()
+        """Remove and close the ``.part`` file (removed while still locked); never raises."""
+        if self._file is None:
+            return
         with contextlib.suppress(OSError):
             os.unlink(self.part_path)
+        with contextlib.suppress(OSError):
+            self._file.close()
 
 
 def fsync_dir(folder: Path) -> None:

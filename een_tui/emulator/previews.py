@@ -1,4 +1,9 @@
-"""Preview timelines (one frame about every interval, deterministic jitter) and their JPEGs."""
+"""Preview timelines and their JPEGs.
+
+A frame is a pure function of (camera, index): its time comes from the timeline's arithmetic and
+its picture is drawn on demand, so hours of history cost no memory; only an LRU of recently
+encoded JPEGs is kept.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,10 @@ from threading import Lock
 from PIL import Image, ImageDraw, ImageFont
 
 from een_tui.api.timestamps import ms_to_een_timestamp
+from een_tui.emulator.config import EmulatorConfig
+from een_tui.emulator.devices import Device
+
+ON_DEMAND_FRAMES = 6  # recorded previews of an onDemand camera (a short burst before start-up)
 
 
 def _hash_int(*parts: object) -> int:
@@ -30,6 +39,7 @@ class Timeline:
     key: str
     origin_ms: int
     interval_ms: int
+    frames: int | None = None  # None: frames keep coming; N: only frames 0..N-1 exist
 
     def _jitter(self, k: int) -> int:
         spread = min(5, max(1, self.interval_ms // 10))
@@ -44,9 +54,15 @@ class Timeline:
         if ms < self.origin_ms:
             return -1
         k = (ms - self.origin_ms) // self.interval_ms
+        if self.frames is not None:
+            k = min(k, self.frames - 1)
         while k >= 0 and self.frame_ms(k) > ms:
             k -= 1
         return k
+
+    def exists(self, k: int, now_ms: int) -> bool:
+        """True when frame ``k`` exists at ``now_ms``."""
+        return 0 <= k <= self.latest_index(now_ms)
 
     def latest_index(self, now_ms: int) -> int:
         """Index of the newest frame that exists at ``now_ms``; -1 when none."""
@@ -55,6 +71,47 @@ class Timeline:
     def timestamp(self, k: int) -> str:
         """EEN timestamp of frame ``k``."""
         return ms_to_een_timestamp(self.frame_ms(k))
+
+
+class Timelines:
+    """Builds the timeline of a camera on demand (nothing is stored per camera)."""
+
+    def __init__(self, config: EmulatorConfig, started_ms: int) -> None:
+        self.config = config
+        self.started_ms = started_ms
+
+    def _timeline(self, esn: str, interval_ms: int, frames: int | None = None) -> Timeline:
+        interval = max(1, int(interval_ms))
+        phase = int(esn, 16) % interval
+        if frames is not None:
+            return Timeline(esn, self.started_ms - frames * interval + phase, interval, frames)
+        origin = self.started_ms - int(self.config.history_s * 1000) + phase
+        return Timeline(esn, origin, interval)
+
+    def v1(self, device: Device) -> Timeline | None:
+        """v1: every online camera, one frame per ``config.preview_interval_ms``."""
+        if not device.makes_previews or not device.esn:
+            return None
+        return self._timeline(device.esn, self.config.preview_interval_ms)
+
+    def v3(self, device: Device) -> Timeline | None:
+        """v3: the camera's own interval; an ``onDemand`` camera recorded only a short burst."""
+        if not device.makes_previews or not device.esn:
+            return None
+        interval = self.interval_ms(device)
+        if device.transmit_mode == "onDemand":
+            return self._timeline(device.esn, interval, ON_DEMAND_FRAMES)
+        return self._timeline(device.esn, interval)
+
+    def v3_live(self, device: Device) -> Timeline | None:
+        """The frames a live view sees: the camera's interval, never a limited burst."""
+        if not device.makes_previews or not device.esn:
+            return None
+        return self._timeline(device.esn, self.interval_ms(device))
+
+    def interval_ms(self, device: Device) -> int:
+        """The camera's v3 ``previewVideo.intervalMs``."""
+        return int(device.preview_interval_ms or self.config.preview_interval_ms)
 
 
 class PreviewRenderer:
@@ -76,12 +133,17 @@ class PreviewRenderer:
             self._fonts[size] = font
         return font
 
+    def cached(self) -> int:
+        """How many encoded frames the LRU holds."""
+        with self._lock:
+            return len(self._cache)
+
     def jpeg(self, esn: str, name: str, k: int, timestamp: str,
              size: tuple[int, int] = (320, 240), thumb: bool = False) -> bytes:
         """The encoded JPEG of frame ``k`` of camera ``esn`` (cached)."""
         if thumb:
             size = (size[0] // 2, size[1] // 2)
-        key = (esn, k, size)
+        key = (esn, k, size, timestamp)
         with self._lock:
             data = self._cache.get(key)
             if data is not None:

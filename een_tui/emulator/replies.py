@@ -1,12 +1,14 @@
-"""Answers shaped like the real service: header names, order and formats of the 2019 recording."""
+"""v1 answers shaped like the real service: header names, order and formats of the 2019
+recording, as werkzeug responses."""
 
 from __future__ import annotations
 
 import json
 import secrets
 import time
-from dataclasses import dataclass
 from email.utils import formatdate
+
+from werkzeug.wrappers import Response
 
 SERVER = "openresty"
 VARY = "Authorization, Cookie, Accept-Encoding"
@@ -17,7 +19,8 @@ ERROR_TYPE = "application/json"
 CACHE_SECONDS = 86400
 
 REASONS = {
-    200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
+    200: "OK", 204: "No Content", 302: "Found", 400: "Bad Request", 401: "Unauthorized",
+    402: "Payment Required",
     403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
     412: "Precondition Failed", 415: "Unsupported Media Type", 429: "Too Many Requests",
     500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
@@ -25,19 +28,30 @@ REASONS = {
 }
 
 
-@dataclass
-class Reply:
-    """A complete answer: status, ordered headers, body and how the body is delivered."""
+class Reply(Response):
+    """A complete answer with headers exactly as given (order kept, nothing added by werkzeug).
 
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes = b""
-    truncate: bool = False  # send half the body, then close the connection
+    ``truncate``: send half the body, then close the connection (the truncation fault).
+    """
+
+    default_mimetype = None
+    automatically_set_content_length = False
+    autocorrect_location_header = False
+
+    def __init__(self, status: int, headers: list[tuple[str, str]], body: bytes = b"") -> None:
+        super().__init__(body, status=f"{status} {REASONS.get(status, 'Unknown')}",
+                         headers=headers)
+        self.truncate = False
 
     @property
-    def status_line(self) -> str:
-        """``"200 OK"`` and so on."""
-        return f"{self.status} {REASONS.get(self.status, 'Unknown')}"
+    def body(self) -> bytes:
+        """The whole body."""
+        return self.get_data()
+
+    def replace_body(self, body: bytes) -> None:
+        """New body bytes, with Content-Length updated in place (header order kept)."""
+        self.set_data(body)
+        self.headers["Content-Length"] = str(len(body))
 
 
 def http_date(moment: float) -> str:

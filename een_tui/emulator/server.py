@@ -9,6 +9,7 @@ import struct
 from types import TracebackType
 from typing import Any
 
+from gevent.event import Event
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from een_tui.emulator.account import (
@@ -18,7 +19,9 @@ from een_tui.emulator.account import (
     TFA_USERNAME,
     Account,
 )
-from een_tui.emulator.app import ConnectionResetRequested, EmulatorApp
+from een_tui.emulator.app import EmulatorApp
+from een_tui.emulator.browser import v3_approve
+from een_tui.emulator.calls import ConnectionResetRequested
 from een_tui.emulator.config import EmulatorConfig
 from een_tui.emulator.stats import Stats
 
@@ -67,7 +70,7 @@ class EmulatorHandler(WSGIHandler):
 
 
 class EmulatorServer:
-    """The EEN v1 emulator on ``host:port`` (port 0 = ephemeral); usable as a context manager."""
+    """The EEN emulator (v1 and v3) on ``host:port`` (port 0 = ephemeral); a context manager."""
 
     def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1",
                  port: int = 0) -> None:
@@ -77,6 +80,7 @@ class EmulatorServer:
         self._stats = Stats()
         self.app = EmulatorApp(self.config, self._stats)
         self._server: WSGIServer | None = None
+        self._stopped = Event()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -90,20 +94,21 @@ class EmulatorServer:
         )
         server.start()
         self._server = server
+        self._stopped.clear()
         log.info("emulator listening on %s", self.url)
         return self
 
     def serve_forever(self) -> None:
         """Start if needed and block until :meth:`stop` (or the greenlet is killed)."""
         self.start()
-        assert self._server is not None
-        self._server._stop_event.wait()
+        self._stopped.wait()
 
     def stop(self, timeout: float = 1.0) -> None:
         """Stop accepting, close open connections (waiting up to ``timeout`` s)."""
         server, self._server = self._server, None
         if server is not None:
             server.stop(timeout=timeout)
+        self._stopped.set()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()
@@ -144,6 +149,26 @@ class EmulatorServer:
     demo_password = DEMO_PASSWORD
     tfa_username = TFA_USERNAME
     tfa_password = TFA_PASSWORD
+
+    def v3_approve(self, authorize_url: str, **kwargs: object) -> str:
+        """The browser step of the v3 login done over HTTP: sign in as the demo user and
+        approve; returns the redirect URL (``redirect_uri?code=…&state=…``). See browser.py."""
+        return v3_approve(authorize_url, **kwargs)  # type: ignore[arg-type]
+
+    def allow_redirect_uri(self, uri: str) -> None:
+        """Register one more redirect URI for the demo v3 client (e.g. a test's listener)."""
+        if uri not in self.config.v3_redirect_uris:
+            self.config.v3_redirect_uris = (*self.config.v3_redirect_uris, uri)
+
+    @property
+    def v3_client_id(self) -> str:
+        """The demo v3 client's id."""
+        return self.config.v3_client_id
+
+    @property
+    def v3_client_secret(self) -> str:
+        """The demo v3 client's secret (a demo value, like the demo password)."""
+        return self.config.v3_client_secret
 
     @property
     def tfa_code(self) -> str:

@@ -6,7 +6,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from een_tui.emulator.account import User
+from een_tui.emulator.devices import User
 
 BRAND = "c000"
 MAX_TFA_FAILURES = 3

@@ -1,4 +1,5 @@
-"""Request counters of the emulator: by endpoint and status, images in flight, connections."""
+"""Request counters of the emulator: by endpoint and status, images in flight, connections,
+secrets seen in URLs."""
 
 from __future__ import annotations
 
@@ -15,23 +16,40 @@ class Stats:
             lambda: defaultdict(int))
         self.images_in_flight = 0
         self.images_in_flight_max = 0
+        self.v3_images_in_flight = 0
+        self.v3_images_in_flight_max = 0
         self.connections_opened = 0
+        self.secrets_in_urls = 0
+        self._secret_kinds: defaultdict[str, int] = defaultdict(int)
 
     def record(self, endpoint: str, status: str) -> None:
         """Count one answer (``status`` is the code as a string, or ``reset``)."""
         with self._lock:
             self._requests[endpoint][status] += 1
 
-    def image_started(self) -> None:
-        """An image request started being handled."""
+    def image_started(self, v3: bool = False) -> None:
+        """An image request (v1 or v3; both count in ``images_in_flight``) started."""
         with self._lock:
             self.images_in_flight += 1
             self.images_in_flight_max = max(self.images_in_flight_max, self.images_in_flight)
+            if v3:
+                self.v3_images_in_flight += 1
+                self.v3_images_in_flight_max = max(self.v3_images_in_flight_max,
+                                                   self.v3_images_in_flight)
 
-    def image_finished(self) -> None:
+    def image_finished(self, v3: bool = False) -> None:
         """An image request's answer was fully sent, or its connection dropped."""
         with self._lock:
             self.images_in_flight -= 1
+            if v3:
+                self.v3_images_in_flight -= 1
+
+    def secret_in_url(self, kinds: list[str]) -> None:
+        """Secrets (access/refresh token, code, client secret) were seen in a request URL."""
+        with self._lock:
+            self.secrets_in_urls += len(kinds)
+            for kind in kinds:
+                self._secret_kinds[kind] += 1
 
     def connection_opened(self) -> None:
         """A TCP connection was accepted."""
@@ -54,6 +72,10 @@ class Stats:
                 "images_in_flight": self.images_in_flight,
                 "images_in_flight_max": self.images_in_flight_max,
                 "connections_opened": self.connections_opened,
+                "v3_images_in_flight": self.v3_images_in_flight,
+                "v3_images_in_flight_max": self.v3_images_in_flight_max,
+                "secrets_in_urls": self.secrets_in_urls,
+                "secrets_in_urls_by_kind": dict(self._secret_kinds),
             }
 
     def reset(self) -> None:
@@ -61,4 +83,5 @@ class Stats:
         with self._lock:
             self._requests.clear()
             self.images_in_flight_max = self.images_in_flight
+            self.v3_images_in_flight_max = self.v3_images_in_flight
             self.connections_opened = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from een_tui.emulator.account import ACCOUNT_ID, TIMEZONE, UTC_OFFSET, User
+from een_tui.emulator.devices import ACCOUNT_ID, TIMEZONE, UTC_OFFSET, User
 
 # Floor plans (per floor number) drawn on the account map: a polygon and a line.
 _MAP_LINES = {

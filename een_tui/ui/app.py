@@ -9,6 +9,7 @@ batches, at most :data:`MAX_FPS` times a second (one redraw per batch)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 from collections.abc import Callable
@@ -20,9 +21,10 @@ import gevent
 import urwid
 
 from een_tui import exitcodes
-from een_tui.api import errors
-from een_tui.api.client import AuthChallenge, EenClient
-from een_tui.api.devices import Device
+from een_tui.api.backend import Backend
+from een_tui.api.client import EenClient
+from een_tui.api.model import Camera
+from een_tui.download.options import DEFAULT_COUNT, DEFAULT_OUT_DIR, DEFAULT_WORKERS
 from een_tui.logsetup import setup_logging
 from een_tui.signals import handle_signals
 from een_tui.termenv import no_color_requested
@@ -38,7 +40,8 @@ from een_tui.ui.help import HelpOverlay
 from een_tui.ui.hint_bar import HintBar
 from een_tui.ui.image_box import BLOCKS, draw_mode
 from een_tui.ui.log_capture import LogStream, stderr_to_log
-from een_tui.ui.login_screen import LoginActions, LoginScreen
+from een_tui.ui.login_controller import LoginController, login_error_text
+from een_tui.ui.login_screen import LoginScreen
 from een_tui.ui.palette import palette
 from een_tui.ui.pixel_painter import PixelPainter
 from een_tui.ui.viewer import ViewerScreen
@@ -60,6 +63,7 @@ class Connection(Protocol):
     """Where the session comes from (see :mod:`een_tui.ui.connection`)."""
 
     client: EenClient | None
+    backend: Backend | None
     username: str
     server: str
 
@@ -72,24 +76,12 @@ class AppOptions:
     """What the UI downloads and where (the options shared with ``een-tui download``), and how
     it draws (``ascii``: ASCII symbols only; ``graphics``: detected before urwid starts)."""
 
-    count: int = 20
-    workers: int = 5
-    out_dir: Path = field(default_factory=lambda: Path("out"))
+    count: int = DEFAULT_COUNT
+    workers: int = DEFAULT_WORKERS
+    out_dir: Path = field(default_factory=lambda: DEFAULT_OUT_DIR)
     camera: str | None = None  # ESN or name: download from it as soon as the list is in
     ascii: bool = False
     graphics: Graphics | None = None
-
-
-def login_error_text(exc: BaseException) -> str:
-    """A login failure in words for the login screen."""
-    if isinstance(exc, errors.InvalidCredentials):
-        return "Wrong user name or password."
-    if isinstance(exc, errors.EenError):
-        text = exc.message
-        if isinstance(exc, errors.NetworkError) and not text.lower().startswith("cannot"):
-            text = f"network problem: {text}"
-        return text[:1].upper() + text[1:]
-    return f"Unexpected error ({exc.__class__.__name__}); details are in the log file."
 
 
 class App:
@@ -166,7 +158,6 @@ class App:
         )
         self.context_keys = {keymap.DOWNLOAD: self.downloads.keys}
         self.login: LoginScreen | None = None
-        self._challenge: AuthChallenge | None = None
         self._greenlets: list[gevent.Greenlet] = []
         self._set_header("Connecting" + glyphs.current().ellipsis)
 
@@ -273,7 +264,7 @@ class App:
         under = self.body.original_widget
         self.body.original_widget = HelpOverlay(under, lambda: self._restore(under))
 
-    def show_details(self, device: Device) -> None:
+    def show_details(self, device: Camera) -> None:
         """The details of ``device`` above the camera list; Enter there downloads."""
         under = self.body.original_widget
 
@@ -290,99 +281,23 @@ class App:
 
     # ---- login --------------------------------------------------------------------------------
 
-    def _connect(self) -> None:
-        try:
-            logged_in = self.connection.open()
-        except Exception as exc:
-            log.warning("connect failed: %s", exc, exc_info=not isinstance(exc, errors.EenError))
-            self._in_loop(self._show_login, login_error_text(exc))
-            return
-        if logged_in:
-            self._in_loop(self._logged_in)
-        else:
-            self._in_loop(self._show_login, None)
-
-    def _show_login(self, error: str | None) -> None:
-        if self.connection.client is None:
-            # not even a client (bad configuration): nothing to log in to
-            self._show(
-                urwid.Filler(urwid.Text(("error", error or "cannot connect"), align="center")),
-                keymap.LOGIN,
-                "Login",
-            )
-            self.exit_code = exitcodes.AUTH_FAILED
-            return
-        self.login = LoginScreen(
-            LoginActions(self._submit_credentials, self._send_code, self._submit_code),
-            username=self.connection.username,
-            server=self.connection.server,
+    @functools.cached_property
+    def login_controller(self) -> LoginController:
+        """The login (:mod:`een_tui.ui.login_controller`)."""
+        return LoginController(
+            self.connection,
+            spawn=self._spawn,
+            in_loop=self._in_loop,
+            show=self._show,
+            on_logged_in=self._logged_in,
+            on_unusable=lambda code: setattr(self, "exit_code", code),
         )
-        self._show(self.login, keymap.LOGIN, "Login")
-        if error:
-            self.login.show_error(error)
 
-    def _submit_credentials(self, username: str, password: str) -> None:
-        def work() -> None:
-            client = self.connection.client
-            try:
-                challenge = client.authenticate(username, password)
-                self.connection.username = username
-                if challenge.two_factor:
-                    methods = challenge.two_factor_methods
-                    if not methods:
-                        raise errors.TwoFactorRequired(
-                            "the account needs a two-factor code but has no sms or email for it"
-                        )
-                    self._challenge = challenge
-                    destinations = {m: challenge.two_factor[m] for m in methods}
-                    self._in_loop(self.login.show_methods, destinations)
-                    return
-                client.authorize(challenge)
-            except Exception as exc:
-                log.warning("login failed: %s", exc)
-                self._in_loop(self.login.show_error, login_error_text(exc))
-                return
-            self._in_loop(self._logged_in)
+    def _connect(self) -> None:
+        self.login_controller.connect()
 
-        self._spawn(work)
-
-    def _send_code(self, method: str) -> None:
-        def work() -> None:
-            challenge = self._challenge
-            try:
-                self.connection.client.send_two_factor_code(challenge, method)
-            except Exception as exc:
-                self._in_loop(self.login.show_error, login_error_text(exc))
-                return
-            self._in_loop(self.login.show_code_entry, method, challenge.two_factor[method])
-
-        self._spawn(work)
-
-    def _submit_code(self, code: str) -> None:
-        def work() -> None:
-            try:
-                self.connection.client.authorize(self._challenge, code)
-            except errors.TwoFactorFailed as exc:
-                if exc.status_code == 429 or "lock" in exc.message.lower():
-                    self._in_loop(self.login.restart, login_error_text(exc))
-                else:
-                    self._in_loop(self.login.show_error, login_error_text(exc))
-                return
-            except errors.AuthError as exc:  # token expired and the like: start again
-                self._in_loop(self.login.restart, login_error_text(exc))
-                return
-            except Exception as exc:
-                self._in_loop(self.login.show_error, login_error_text(exc))
-                return
-            self._in_loop(self._logged_in)
-
-        self._spawn(work)
-
-    def _logged_in(self) -> None:
-        client = self.connection.client
-        user = client.user or {}
-        name = " ".join(str(user.get(k) or "") for k in ("first_name", "last_name")).strip()
-        self.account = name
+    def _logged_in(self, account: str) -> None:
+        self.account = account
         self.login = None
         self._show(self.cameras, keymap.CAMERAS, "Cameras")
         self.cameras.say("notice", "loading the camera list…")
@@ -394,6 +309,6 @@ class App:
         """(Re)load the device list in a worker greenlet."""
         self.camera_control.load()
 
-    def start_download(self, camera: Device | None) -> None:
+    def start_download(self, camera: Camera | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
         self.downloads.start(camera)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
 from een_tui.ui import glyphs
 from een_tui.ui.palette import focus_map, status_attr
@@ -54,7 +54,7 @@ def fit_cell(text: str, width: int) -> str:
     return text + " " * (width - urwid.calc_width(text, 0, len(text)))
 
 
-def row_markup(device: Device, width: int, on_disk: bool = False) -> list[tuple[str, str]]:
+def row_markup(device: Camera, width: int, on_disk: bool = False) -> list[tuple[str, str]]:
     """The markup of one camera row at ``width`` cells; ``on_disk``: a mark before the name
     (images of this camera are in the output folder)."""
     cols = layout_for(width)
@@ -63,7 +63,10 @@ def row_markup(device: Device, width: int, on_disk: bool = False) -> list[tuple[
     markup: list[tuple[str, str]] = [(attr, marks.status(device.status) + " ")]
     if cols.label:
         markup.append((attr, fit_cell(device.status.label, cols.label - 1) + " "))
-    markup.append(("recording", marks.recording + " ") if device.recording else ("body", "  "))
+    if device.recording is None:  # the API does not say (v3)
+        markup.append(("dim", "– "))
+    else:
+        markup.append(("recording", marks.recording + " ") if device.recording else ("body", "  "))
     name = device.name or "(no name)"
     name_cells = cols.name
     if on_disk and name_cells > 3:
@@ -127,7 +130,7 @@ class _WidthAwareRow(urwid.Widget):
 class CameraRow(_WidthAwareRow):
     """One camera: status symbol and label, recording mark, name, ESN, bridge."""
 
-    def __init__(self, device: Device, on_disk: bool = False) -> None:
+    def __init__(self, device: Camera, on_disk: bool = False) -> None:
         super().__init__()
         self.device = device  # frozen: the cached canvases never go stale
         self.on_disk = on_disk
@@ -152,12 +155,12 @@ class HeaderRow(_WidthAwareRow):
 class CameraWalker(urwid.ListWalker):
     """Lazy walker: positions are indexes into the current view (filtered and sorted)."""
 
-    def __init__(self, devices: Sequence[Device] = ()) -> None:
+    def __init__(self, devices: Sequence[Camera] = ()) -> None:
         self.focus = 0
         self.sort_mode = SORT_MODES[0]
         self.filter_text = ""
         self.online_only = False
-        self._devices: list[Device] = []
+        self._devices: list[Camera] = []
         self._search: list[str] = []
         self._orders: dict[str, list[int]] = {}
         self._view: list[int] = []
@@ -168,7 +171,7 @@ class CameraWalker(urwid.ListWalker):
 
     # ---- data ---------------------------------------------------------------------------------
 
-    def set_devices(self, devices: Iterable[Device]) -> None:
+    def set_devices(self, devices: Iterable[Camera]) -> None:
         """Replace the cameras (bridges and other devices are left out); keeps the focus camera."""
         current = self.focused_device
         self._devices = [d for d in devices if d.is_camera]
@@ -204,7 +207,7 @@ class CameraWalker(urwid.ListWalker):
             self._orders[mode] = order
         return order
 
-    def _rebuild(self, keep: Device | None = None) -> None:
+    def _rebuild(self, keep: Camera | None = None) -> None:
         needle = self.filter_text.casefold()
         search = self._search
         devs = self._devices
@@ -243,7 +246,7 @@ class CameraWalker(urwid.ListWalker):
     # ---- information --------------------------------------------------------------------------
 
     @property
-    def devices(self) -> list[Device]:
+    def devices(self) -> list[Camera]:
         """Every camera (unfiltered)."""
         return self._devices
 
@@ -257,7 +260,7 @@ class CameraWalker(urwid.ListWalker):
         return self._counts
 
     @property
-    def focused_device(self) -> Device | None:
+    def focused_device(self) -> Camera | None:
         """The camera under the cursor (None when the list is empty)."""
         if 0 <= self.focus < len(self._view):
             return self._devices[self._view[self.focus]]
@@ -302,7 +305,7 @@ class CameraWalker(urwid.ListWalker):
 class CameraList(urwid.WidgetWrap):
     """The column titles above a ListBox over a :class:`CameraWalker`; an empty-list note."""
 
-    def __init__(self, devices: Sequence[Device] = ()) -> None:
+    def __init__(self, devices: Sequence[Camera] = ()) -> None:
         self.walker = CameraWalker(devices)
         self.listbox = urwid.ListBox(self.walker)
         self._empty = urwid.Filler(urwid.Text(("dim", ""), align="center"), valign="top")
@@ -333,7 +336,7 @@ class CameraList(urwid.WidgetWrap):
         return True
 
     @property
-    def selected(self) -> Device | None:
+    def selected(self) -> Camera | None:
         """The camera under the cursor."""
         return self.walker.focused_device
 

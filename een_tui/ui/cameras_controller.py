@@ -12,7 +12,7 @@ from typing import Any
 import gevent
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.on_disk import cameras_with_images
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
@@ -36,8 +36,8 @@ class CamerasController:
         spawn: Spawn,
         in_loop: InLoop,
         show: Show,
-        start_download: Callable[[Device | None], None],
-        show_details: Callable[[Device], None],
+        start_download: Callable[[Camera | None], None],
+        show_details: Callable[[Camera], None],
         camera: str | None = None,
         out_dir: Path | None = None,
         viewer: ViewerController | None = None,
@@ -70,7 +70,8 @@ class CamerasController:
 
         def work() -> None:
             try:
-                result = self.connection.client.list_devices()
+                assert self.connection.backend is not None
+                result = self.connection.backend.list_cameras()
             except Exception as exc:
                 log.warning("device list failed: %s", exc)
                 self._in_loop(self.screen.say, "error", f"Cannot load the cameras: {exc}")
@@ -80,20 +81,20 @@ class CamerasController:
         self._spawn(work)
 
     def _loaded(self, result: Any, elapsed: float) -> None:
-        self.screen.set_devices(result.devices, result.skipped)
+        self.screen.set_devices(result.cameras, result.skipped)
         if not result.skipped:
             dot = glyphs.current().separator
             self.screen.say(
                 "dim",
                 f"{len(self.screen.devices)} cameras loaded in {elapsed:.1f} s {dot} ? for help",
             )
-        log.info("device list: %d devices in %.2f s", len(result.devices), elapsed)
+        log.info("camera list: %d cameras in %.2f s", len(result.cameras), elapsed)
         self.mark_on_disk()
         wanted, self._wanted_camera = self._wanted_camera, None  # only the first list
         if wanted:
             self.download_named(wanted)
 
-    def view_saved(self, device: Device) -> None:
+    def view_saved(self, device: Camera) -> None:
         """``v``: the camera's images on disk in the viewer, or why there are none."""
         problem = self.viewer.open_camera(device, self.show) if self.viewer else "no viewer"
         if problem:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import CameraList
@@ -22,11 +22,11 @@ MOVES = ("cursor_up", "cursor_down", "page_up", "page_down", "top", "bottom")
 class CameraActions:
     """What the app does for the cameras screen."""
 
-    download: Callable[[Device], None]
+    download: Callable[[Camera], None]
     random: Callable[[], None]
     refresh: Callable[[], None]
-    details: Callable[[Device], None]
-    view: Callable[[Device], None] | None = None  # the camera's images on disk
+    details: Callable[[Camera], None]
+    view: Callable[[Camera], None] | None = None  # the camera's images on disk
 
 
 class CamerasScreen(urwid.WidgetWrap):
@@ -72,7 +72,7 @@ class CamerasScreen(urwid.WidgetWrap):
 
     # ---- data ---------------------------------------------------------------------------------
 
-    def set_devices(self, devices: Sequence[Device], skipped: int = 0) -> None:
+    def set_devices(self, devices: Sequence[Camera], skipped: int = 0) -> None:
         """Show a new device list (keeps filter, sort and the camera under the cursor)."""
         self.camera_list.walker.set_devices(devices)
         if skipped:
@@ -80,7 +80,7 @@ class CamerasScreen(urwid.WidgetWrap):
         self._update_summary()
 
     @property
-    def devices(self) -> list[Device]:
+    def devices(self) -> list[Camera]:
         """Every camera of the account (unfiltered; bridges are left out)."""
         return self.camera_list.walker.devices
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.api.status import set_bit_names
 from een_tui.ui import glyphs
 from een_tui.ui.overlay import ScrollOverlay
@@ -15,15 +15,22 @@ from een_tui.ui.palette import status_attr
 LABEL_WIDTH = 12
 
 
-def details_rows(device: Device) -> list[tuple[str, list | tuple]]:
+def details_rows(device: Camera) -> list[tuple[str, list | tuple]]:
     """``(label, value markup)`` for everything worth knowing about one camera."""
     bits = device.status_bits
+    extra = device.extra
     marks = glyphs.current()
     status: list = [
         (status_attr(device.status), f"{marks.status(device.status)} {device.status.label}")
     ]
     if device.recording:
         status.append(("recording", f"  {marks.recording} recording"))
+    elif device.recording is None:
+        status.append(("dim", "  recording: –"))
+    if bits is not None:
+        raw = f"0x{bits:06x}  {', '.join(set_bit_names(bits)) or 'none'}"
+    else:
+        raw = device.raw_status_text
     download = (
         ("ok", "possible")
         if device.usable
@@ -32,17 +39,21 @@ def details_rows(device: Device) -> list[tuple[str, list | tuple]]:
     return [
         ("Name", ("body", device.name)),
         ("ESN", ("body", device.id or "(none)")),
-        ("Type", ("body", device.type)),
+        ("Type", ("body", device.kind)),
         ("Status", status),
-        ("Status bits", ("body", f"0x{bits:06x}  {', '.join(set_bit_names(bits)) or 'none'}")),
+        ("Status bits" if bits is not None else "API status", ("body", raw)),
         ("Download", download),
         ("Bridge", ("body", ", ".join(device.bridges) or "-")),
-        ("Service", ("body", device.service_status or "-")),
+        ("Service", ("body", _text(extra.get("service_status")))),
         ("Timezone", ("body", device.timezone or "-")),
-        ("IP address", ("body", device.ip_address or "-")),
+        ("IP address", ("body", _text(extra.get("ip_address")))),
         ("Tags", ("body", ", ".join(device.tags) or "-")),
-        ("Account", ("body", device.account_id or "-")),
+        ("Account", ("body", _text(extra.get("account_id")))),
     ]
+
+
+def _text(value: object) -> str:
+    return str(value) if value else "-"
 
 
 class DetailsOverlay(ScrollOverlay):
@@ -50,7 +61,7 @@ class DetailsOverlay(ScrollOverlay):
     (``on_close`` gets the key: Enter downloads)."""
 
     def __init__(
-        self, under: urwid.Widget, device: Device, on_close: Callable[[str], None]
+        self, under: urwid.Widget, device: Camera, on_close: Callable[[str], None]
     ) -> None:
         self.device = device
         rows = [

@@ -12,7 +12,7 @@ from typing import Any
 import gevent
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.camera_file import recording_camera_file
 from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import Event, ImageSaved, RunFinished, RunPlanned
@@ -83,7 +83,7 @@ class DownloadController:
 
     # ---- commands -----------------------------------------------------------------------------
 
-    def start(self, camera: Device | None) -> None:
+    def start(self, camera: Camera | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
         previous = self.greenlet
         if self.engine is not None and previous is not None and not previous.dead:
@@ -95,9 +95,11 @@ class DownloadController:
             opts.count, opts.workers, colors=self.colors, no_color=self.no_color,
             image_mode=self.viewer.image_mode,
         )
-        engine = DownloadEngine(self.connection.client, opts, on_event=None)
+        assert self.connection.backend is not None
+        engine = DownloadEngine(self.connection.backend, opts, on_event=None)
         engine.on_event = recording_camera_file(
             lambda event: self._engine_event(engine, event),
+            api=getattr(self.connection.backend, "api_version", "v1"),
             on_error=lambda error: log.warning("cannot write camera.json: %s", error),
         )
         self.engine, self.screen = engine, screen

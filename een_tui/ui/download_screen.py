@@ -7,12 +7,11 @@ the app calls in the loop greenlet (events from the workers are batched there)."
 from __future__ import annotations
 
 import os
-import time
 from collections import deque
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.events import (
     CameraRejected,
     Event,
@@ -24,7 +23,8 @@ from een_tui.download.events import (
     WorkerState,
     WorkerUpdate,
 )
-from een_tui.ui import keymap
+from een_tui.download.progress import DownloadProgress
+from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import fit_cell
 from een_tui.ui.image_box import BLOCKS, ImageBox
 from een_tui.ui.palette import status_attr, worker_attr
@@ -104,33 +104,6 @@ class WorkerRow(urwid.Widget):
         return urwid.Text(worker_markup(self.update, maxcol), wrap="clip").render((maxcol,))
 
 
-class RunProgress:
-    """Counters of one run, fed by events (no widgets)."""
-
-    def __init__(self, requested: int) -> None:
-        self.requested = requested
-        self.saved = 0
-        self.failures = 0
-        self.retries = 0
-        self.started = time.monotonic()
-        self.finished: RunFinished | None = None
-        self.camera: Device | None = None
-        self.out_dir: str | None = None
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds since the run started (its final figure once finished)."""
-        if self.finished is not None:
-            return self.finished.elapsed_s
-        return time.monotonic() - self.started
-
-    @property
-    def rate(self) -> float:
-        """Images saved per second so far."""
-        elapsed = self.elapsed
-        return self.saved / elapsed if elapsed > 0 else 0.0
-
-
 _HEADLINES = {
     RunOutcome.DONE: ("ok", "Done"),
     RunOutcome.INCOMPLETE: ("notice", "Incomplete"),
@@ -144,7 +117,7 @@ class DownloadScreen(urwid.WidgetWrap):
 
     def __init__(self, requested: int, workers: int, *, colors: int, no_color: bool,
                  image_mode: str = BLOCKS) -> None:
-        self.progress = RunProgress(requested)
+        self.progress = DownloadProgress(requested, workers)  # what this screen shows
         self.camera_text = urwid.Text(("dim", "choosing a camera…"), wrap="clip")
         self.bar = urwid.ProgressBar("progress_normal", "progress_done", 0, max(1, requested))
         self.bar.get_text = self._bar_text  # "k/N" inside the bar
@@ -186,20 +159,13 @@ class DownloadScreen(urwid.WidgetWrap):
 
     def apply(self, event: Event) -> None:
         """Show one engine event (call in the loop greenlet)."""
+        progress = self.progress
+        progress.apply(event)
         if isinstance(event, WorkerUpdate):
             if 1 <= event.worker <= len(self.worker_rows):
-                row = self.worker_rows[event.worker - 1]
-                # A worker that ends after a save or a failure keeps that row: the last thing
-                # it did (timestamp, size, speed, attempt) stays readable after the run.
-                ended_idle = event.state is WorkerState.STOPPED and row.update.state in (
-                    WorkerState.SAVED,
-                    WorkerState.FAILED,
-                )
-                if not ended_idle:
-                    row.set_update(event)
+                self.worker_rows[event.worker - 1].set_update(progress.rows[event.worker])
         elif isinstance(event, ImageSaved):
-            self.progress.saved = event.saved
-            self.bar.set_completion(min(event.saved, self.progress.requested))
+            self.bar.set_completion(min(progress.saved, progress.requested))
             self.thumbnail.set_image(event.path)
             if self.thumbnail.shows_picture:
                 self.thumbnail_caption.set_text(("dim", event.timestamp))
@@ -207,19 +173,14 @@ class DownloadScreen(urwid.WidgetWrap):
             self.note("ok", f"saved {event.timestamp} ({human_bytes(event.size)}) by {by}")
         elif isinstance(event, ImageFailed):
             if event.final:
-                self.progress.failures += 1
                 self.note("error", f"gave up {event.timestamp}: {event.reason}")
             else:
-                self.progress.retries += 1
                 self.note("notice", f"retry {event.timestamp}: {event.reason}")
         elif isinstance(event, CameraRejected):
             self.note("notice", f"skipped {event.camera.name}: {event.reason}")
         elif isinstance(event, RunPlanned):
             self._set_camera(event.camera)
-            self.progress.out_dir = event.out_dir
-            if event.already_saved:
-                self.progress.saved = len(event.already_saved)
-                self.bar.set_completion(min(self.progress.saved, self.progress.requested))
+            self.bar.set_completion(min(progress.saved, progress.requested))
             text = (
                 f"found {len(event.timestamps)} previews, fetching {event.requested} "
                 f"with {event.workers} workers"
@@ -251,24 +212,24 @@ class DownloadScreen(urwid.WidgetWrap):
     @property
     def folder(self) -> str | None:
         """The camera's output folder, absolute (None before a camera is chosen)."""
-        finished = self.progress.finished
-        folder = (finished.out_dir if finished is not None else None) or self.progress.out_dir
+        folder = self.progress.out_dir
         return os.path.abspath(folder) if folder else None
 
     @property
     def running(self) -> bool:
         """True until the run's :class:`RunFinished` arrived."""
-        return self.progress.finished is None
+        return self.progress.running
 
-    def _set_camera(self, camera: Device) -> None:
-        self.progress.camera = camera
+    def _set_camera(self, camera: Camera) -> None:
+        marks = glyphs.current()
         self.camera_text.set_text(
             [
                 ("title", "Camera "),
                 ("body", f"{camera.name} "),
                 ("dim", f"{camera.id} "),
-                (status_attr(camera.status), f"{camera.status.symbol} {camera.status.label}"),
-                ("recording", "  ◉ recording" if camera.recording else ""),
+                (status_attr(camera.status),
+                 f"{marks.status(camera.status)} {camera.status.label}"),
+                ("recording", f"  {marks.recording} recording" if camera.recording else ""),
             ]
         )
 
@@ -298,11 +259,10 @@ class DownloadScreen(urwid.WidgetWrap):
         self.bar._invalidate()
 
     def _finish(self, result: RunFinished) -> None:
-        self.progress.finished = result
-        self.progress.saved = result.saved
-        if result.camera is not None and self.progress.camera is None:
-            self._set_camera(result.camera)
-        self.bar.set_completion(min(result.saved, self.progress.requested))
+        progress = self.progress
+        if progress.camera is not None:
+            self._set_camera(progress.camera)
+        self.bar.set_completion(min(progress.saved, progress.requested))
         folder = self.folder or "-"
         attr, word = _HEADLINES[result.outcome]
         lines: list[tuple[str, str]] = [
@@ -333,9 +293,8 @@ class DownloadScreen(urwid.WidgetWrap):
             ),
             valign="top",
         )
-        for row in self.worker_rows:
-            if row.update.state in (WorkerState.FETCHING, WorkerState.RETRYING):
-                row.set_update(WorkerUpdate(worker=row.update.worker, state=WorkerState.STOPPED))
+        for row in self.worker_rows:  # no worker left "fetching"
+            row.set_update(progress.rows[row.update.worker])
 
     def render(self, size: tuple[int, int], focus: bool = False) -> urwid.Canvas:
         maxcol, _ = size

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import urwid
 
-from een_tui.api.devices import Device
+from een_tui.api.model import Camera
 from een_tui.download.storage import UnsafeName, camera_dir
 from een_tui.media.camera import read_camera_info, zone_named
 from een_tui.ui import keymap
@@ -49,7 +49,7 @@ class ViewerController:
         self._show(self.screen, keymap.VIEWER, "Viewer")
         return self.screen
 
-    def open_run(self, paths: Iterable[str], camera: Device | None, *, folder: str | None,
+    def open_run(self, paths: Iterable[str], camera: Camera | None, *, folder: str | None,
                  back: Callable[[], None], source: object) -> ViewerScreen:
         """The images of a run (saved so far; more join while it runs)."""
         name = camera.name if camera is not None else "this run"
@@ -58,7 +58,7 @@ class ViewerController:
                           folder=Path(folder) if folder else None, back=back, source=source,
                           empty_note="no image saved yet: they appear here as they arrive")
 
-    def open_camera(self, device: Device, back: Callable[[], None]) -> str | None:
+    def open_camera(self, device: Camera, back: Callable[[], None]) -> str | None:
         """The images of ``device`` already on disk; the reason in words when there are none."""
         try:
             folder = camera_dir(self.out_dir, device.id or "")

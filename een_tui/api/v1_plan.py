@@ -1,8 +1,8 @@
-"""Which preview timestamps to fetch: the N most recent, plus spares, distinct, newest first.
+"""v1: which preview timestamps to fetch: the N most recent, distinct, newest first.
 
-First choice is the list endpoint with a negative ``count``; when listing fails, walk back from
-``now`` along ``X-Ee-Prev``. Everything the server says is validated: a malformed or hostile
-timestamp is dropped here and never reaches a path.
+First choice is ``/asset/list/image`` with a negative ``count``; when listing fails, walk back
+from ``now`` along ``X-Ee-Prev`` (docs/een-api-v1.md). Everything the server says is validated:
+a malformed or hostile timestamp is dropped here and never reaches a path.
 """
 
 from __future__ import annotations
@@ -10,18 +10,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Protocol
 
-from een_tui.api.client import ImageHeaders
-from een_tui.api.errors import AuthError, EenError
-from een_tui.download.storage import UnsafeName, safe_timestamp
+from een_tui.api.backend import PreviewPlan
+from een_tui.api.errors import AuthError, EenError, PlanFailed
+from een_tui.api.responses import ImageHeaders
+from een_tui.api.timestamps import is_een_timestamp
 
 log = logging.getLogger(__name__)
 
+__all__ = ["PlanFailed", "PreviewPlan", "PreviewSource", "build_plan", "clean_timestamps",
+           "plan_by_listing", "plan_by_walking"]
+
 
 class PreviewSource(Protocol):
-    """The part of :class:`een_tui.api.client.EenClient` the engine uses."""
+    """The part of :class:`een_tui.api.client.EenClient` the v1 planner uses."""
 
     def list_image_timestamps(self, esn: str, *, count: int, start: str = "now") -> list[str]: ...
 
@@ -34,17 +37,8 @@ Retry = Callable[..., tuple[str | None, str | None]]
 """``call(step, cursor)``: runs one walk step, possibly with retries."""
 
 
-class PlanFailed(EenError):
-    """Neither listing nor walking ``X-Ee-Prev`` gave a single usable timestamp."""
-
-
-@dataclass(frozen=True)
-class PreviewPlan:
-    """Timestamps to fetch, newest first, distinct and valid; ``source`` is list or walk."""
-
-    esn: str
-    timestamps: tuple[str, ...]
-    source: str
+def _valid(value: object) -> str | None:
+    return value if isinstance(value, str) and is_een_timestamp(value) else None
 
 
 def clean_timestamps(raw: Iterable[object], *, exclude: Iterable[str] = ()) -> list[str]:
@@ -53,9 +47,8 @@ def clean_timestamps(raw: Iterable[object], *, exclude: Iterable[str] = ()) -> l
     kept = []
     dropped = 0
     for value in raw:
-        try:
-            stamp = safe_timestamp(value)
-        except UnsafeName:
+        stamp = _valid(value)
+        if stamp is None:
             dropped += 1
             continue
         if stamp not in seen:
@@ -91,17 +84,13 @@ def plan_by_walking(
     for _ in range(total + 1):
         current, previous = call(step, cursor)
         for value in ((current,) if cursor == "now" else ()) + (previous,):
-            try:
-                stamp = safe_timestamp(value)
-            except UnsafeName:
-                continue
-            if stamp not in found:
+            stamp = _valid(value)
+            if stamp is not None and stamp not in found:
                 found.append(stamp)
         if len(found) >= total or previous is None:
             break
-        try:
-            cursor = safe_timestamp(previous)
-        except UnsafeName:
+        cursor = _valid(previous)
+        if cursor is None:
             break
     return clean_timestamps(found)[:total]
 

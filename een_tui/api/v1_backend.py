@@ -1,0 +1,82 @@
+"""The v1 implementation of :class:`~een_tui.api.backend.Backend`, over :class:`EenClient`
+(facts in docs/een-api-v1.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+
+from een_tui.api import errors
+from een_tui.api.backend import PreviewPlan, Retry
+from een_tui.api.client import EenClient
+from een_tui.api.credentials import Credentials
+from een_tui.api.model import Camera, CameraList
+from een_tui.api.responses import ImageHeaders
+from een_tui.api.v1_login import V1LoginFlow
+from een_tui.api.v1_plan import build_plan, plan_by_listing
+
+__all__ = ["V1Backend", "V1LoginFlow"]
+
+class V1Backend:
+    """EEN API v1 as a :class:`~een_tui.api.backend.Backend`."""
+
+    api_version = "v1"
+
+    def __init__(self, client: EenClient) -> None:
+        self.client = client
+        self.retry_policy = client.retry_policy
+
+    @property
+    def username(self) -> str | None:
+        """The account's login name, when known."""
+        return self.client.username
+
+    @property
+    def display_name(self) -> str:
+        """First and last name of the user object (empty before login)."""
+        user = self.client.user or {}
+        return " ".join(str(user.get(k) or "") for k in ("first_name", "last_name")).strip()
+
+    def resume(self) -> bool:
+        """Reuse the cached session of ``username`` when it is still valid."""
+        return self.client.resume()
+
+    def login(self, credentials: Credentials | None = None) -> None:
+        """Log in without a person (TwoFactorRequired when the account needs a code)."""
+        if credentials is None:
+            raise errors.MissingCredentials("no EEN user name and password to log in with")
+        self.client.login(credentials.username, credentials.password)
+
+    def login_flow(self) -> V1LoginFlow:
+        """A fresh interactive login."""
+        return V1LoginFlow(self.client)
+
+    def list_cameras(self) -> CameraList:
+        """The cameras of ``/g/device/list``; its bridges (and unknown types) in ``others``."""
+        devices = self.client.list_devices()
+        rows = [Camera.from_v1(d) for d in devices.devices]
+        return CameraList(cameras=tuple(c for c in rows if c.is_camera), skipped=devices.skipped,
+                          others=tuple(c for c in rows if not c.is_camera))
+
+    def plan_previews(self, esn: str, count: int, *, before: str | None = None,
+                      exclude: Iterable[str] = (), call: Retry | None = None) -> PreviewPlan:
+        """Listing first, then the ``X-Ee-Prev`` walk; with ``before``: listing only, older
+        than ``before``, ``exclude`` left out (an empty plan when there is nothing older)."""
+        if before is not None:
+            stamps = plan_by_listing(self.client, esn, count, start=before, exclude=exclude)
+            return PreviewPlan(esn=esn, timestamps=tuple(stamps), source="list")
+        plan = build_plan(self.client, esn, count, call=call)
+        skip = set(exclude)
+        if skip:
+            plan = PreviewPlan(esn=esn, source=plan.source,
+                               timestamps=tuple(s for s in plan.timestamps if s not in skip))
+        return plan
+
+    def open_image(self, esn: str, timestamp: str
+                   ) -> AbstractContextManager[tuple[ImageHeaders, Iterator[bytes]]]:
+        """``/asset/asset/image.jpeg`` at ``timestamp``, streamed."""
+        return self.client.open_image(esn, timestamp)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.client.close()

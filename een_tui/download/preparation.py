@@ -1,0 +1,178 @@
+"""Before and between downloads: choose a healthy camera and plan its timestamps, make its
+folder, and plan older timestamps when the spares run out.
+
+The health check's probe image is saved and counted like any other (worker 0), so the check
+costs no extra request; it is reported once the run is planned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence, Set
+from functools import partial
+from pathlib import Path
+
+import gevent.lock
+
+from een_tui.api.backend import Backend, PreviewPlan
+from een_tui.api.errors import AuthError, EenError
+from een_tui.api.model import Camera
+from een_tui.download.attempts import SaveImage, SessionRetries, fatal_error, internal_error
+from een_tui.download.cancellation import Cancellation
+from een_tui.download.events import CameraRejected
+from een_tui.download.health import NoUsableCamera, check_camera, choose_camera
+from een_tui.download.options import DownloadOptions
+from een_tui.download.outcome import Outcome
+from een_tui.download.scheduler import REFILL, Scheduler
+from een_tui.download.storage import (
+    StorageError,
+    UnsafeName,
+    camera_dir,
+    ensure_dir,
+    safe_esn,
+    saved_timestamps,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Preparation:
+    """Chooses the camera of one run (:meth:`choose`); keeps the probe image it saved."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        options: DownloadOptions,
+        save: SaveImage,
+        *,
+        session: SessionRetries,
+        sleep: Callable[[float], None],
+        on_reject: Callable[[CameraRejected], None],
+        outcome: Outcome,
+    ) -> None:
+        self._backend = backend
+        self._options = options
+        self._save = save
+        self._session = session
+        self._sleep = sleep
+        self._on_reject = on_reject
+        self._outcome = outcome
+        self.probe: tuple[Path, str, int] | None = None  # (path, actual timestamp, size)
+
+    def choose(self, camera: Camera | None, candidates: list[Camera]) -> object:
+        """``(camera, plan)``: ``camera``, or a random healthy one of ``candidates`` when None.
+        On failure the run's outcome gets the fatal error, and None is returned."""
+        opts = self._options
+        try:
+            return choose_camera(
+                camera,
+                candidates,
+                tries=opts.camera_tries,
+                rng=random.Random(opts.seed),
+                on_reject=self._on_reject,
+                check=self._check,
+            )
+        except (NoUsableCamera, EenError, StorageError) as exc:
+            self._outcome.fatal(*fatal_error(exc))
+        except Exception as exc:  # a bug: report it, never a silent hang
+            log.exception("camera choice failed")
+            self._outcome.fatal(*internal_error(exc))
+        return None
+
+    def _check(self, device: Camera) -> PreviewPlan:
+        opts = self._options
+        try:
+            on_disk = saved_timestamps(opts.out_dir, device.id)
+        except UnsafeName:
+            on_disk = set()  # check_camera refuses the camera
+        return self._session.call(
+            lambda: check_camera(
+                self._backend,
+                device,
+                total=opts.count + opts.spare_count,
+                fetch=partial(self._save_probe, device),
+                on_disk=on_disk,
+                attempts=opts.health_attempts,
+                policy=opts.retry,
+                sleep=self._sleep,
+            )
+        )
+
+    def _save_probe(self, camera: Camera, esn: str, stamp: str) -> None:
+        folder = camera_dir(self._options.out_dir, esn)
+        made_here = not folder.exists()
+        try:
+            self.probe = self._save(0, safe_esn(esn), stamp, 1, time.monotonic())
+        except BaseException:
+            if made_here:  # a rejected camera leaves no empty folder behind
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
+        self._outcome.camera = camera
+        self._outcome.folder = self.probe[0].parent
+
+
+def camera_folder(
+    options: DownloadOptions, camera: Camera, outcome: Outcome
+) -> tuple[str, Path, set[str]] | None:
+    """The chosen camera's ESN, its output folder (made) and the timestamps saved there; None
+    after reporting a fatal error to ``outcome``."""
+    try:
+        esn = safe_esn(camera.id)
+        outcome.folder = folder = camera_dir(options.out_dir, esn)
+        ensure_dir(folder)
+        return esn, folder, saved_timestamps(options.out_dir, esn)
+    except (StorageError, UnsafeName) as exc:
+        outcome.fatal(*fatal_error(exc))
+        return None
+
+
+class Replanner:
+    """Hands workers their next timestamp, planning older ones of camera ``esn`` when the
+    scheduler's queue runs dry (one planner at a time; the others then find its timestamps)."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        esn: str,
+        session: SessionRetries,
+        outcome: Outcome,
+        scheduler: Scheduler,
+        stop: Cancellation,
+    ) -> None:
+        self._backend = backend
+        self._esn = esn
+        self._session = session
+        self._outcome = outcome
+        self._scheduler = scheduler
+        self._stop = stop
+        self._lock = gevent.lock.BoundedSemaphore(1)
+
+    def next_stamp(self) -> str | None:
+        """The worker's next timestamp, now in flight; None when it should stop."""
+        while not self._stop.stopping:
+            stamp = self._scheduler.take()
+            if stamp is not REFILL:
+                return stamp
+            with self._lock:
+                if self._stop.stopping or not self._scheduler.refill(self.plan_more):
+                    return None
+        return None
+
+    def plan_more(self, want: int, start: str, exclude: Set[str]) -> Sequence[str] | None:
+        """Up to ``want`` timestamps from ``start`` back, none of ``exclude``; ``[]`` when the
+        listing fails (the run ends short), None after a fatal error (the run stops)."""
+        try:
+            return self._session.call(
+                lambda: self._backend.plan_previews(
+                    self._esn, want, before=start, exclude=exclude).timestamps
+            )
+        except AuthError as exc:  # a session expiry past its allowance too
+            self._outcome.fatal(*fatal_error(exc))
+            return None
+        except EenError as exc:
+            log.info("could not plan more previews: %s", exc)
+            return []

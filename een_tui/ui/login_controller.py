@@ -1,0 +1,175 @@
+"""The UI's login: open the connection (:mod:`een_tui.connect`), and when a person must log in,
+drive the backend's :class:`~een_tui.api.backend.LoginFlow` from the login screen.
+
+Network work runs in worker greenlets (``spawn``); screen changes go through ``in_loop``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import urwid
+
+from een_tui import exitcodes
+from een_tui.api import errors
+from een_tui.api.backend import LoginFlow, LoginStep, StepKind
+from een_tui.api.client import EenClient
+from een_tui.api.credentials import Credentials
+from een_tui.ui import keymap
+from een_tui.ui.login_screen import LoginActions, LoginScreen
+
+log = logging.getLogger(__name__)
+
+__all__ = ["LoginController", "login_error_text"]
+
+
+class LoginConnection(Protocol):
+    """What the controller needs of a connection (:class:`een_tui.connect.Connection`)."""
+
+    client: EenClient | None
+    username: str
+    server: str
+
+    def open(self) -> bool: ...
+    def login_flow(self) -> LoginFlow: ...
+
+
+def login_error_text(exc: BaseException) -> str:
+    """A login failure in words for the login screen."""
+    if isinstance(exc, errors.InvalidCredentials):
+        return "Wrong user name or password."
+    if isinstance(exc, errors.EenError):
+        text = exc.message
+        if isinstance(exc, errors.NetworkError) and not text.lower().startswith("cannot"):
+            text = f"network problem: {text}"
+        return text[:1].upper() + text[1:]
+    return f"Unexpected error ({exc.__class__.__name__}); details are in the log file."
+
+
+class LoginController:
+    """From "Connecting…" to logged in. ``on_logged_in(account)`` gets the person's name;
+    ``on_unusable(code)`` the exit code when there is nothing to log in to."""
+
+    def __init__(
+        self,
+        connection: LoginConnection,
+        *,
+        spawn: Callable[..., Any],
+        in_loop: Callable[..., None],
+        show: Callable[[urwid.Widget, str, str], None],
+        on_logged_in: Callable[[str], None],
+        on_unusable: Callable[[int], None],
+    ) -> None:
+        self.connection = connection
+        self._spawn = spawn
+        self._in_loop = in_loop
+        self._show = show
+        self._on_logged_in = on_logged_in
+        self._on_unusable = on_unusable
+        self.screen: LoginScreen | None = None
+        self._flow: LoginFlow | None = None
+
+    def connect(self) -> None:
+        """Open the connection (blocks: call it in a worker greenlet)."""
+        try:
+            logged_in = self.connection.open()
+        except Exception as exc:
+            log.warning("connect failed: %s", exc, exc_info=not isinstance(exc, errors.EenError))
+            self._in_loop(self.show_login, login_error_text(exc))
+            return
+        if logged_in:
+            self._in_loop(self._logged_in)
+        else:
+            self._in_loop(self.show_login, None)
+
+    def show_login(self, error: str | None) -> None:
+        """The login screen (or, without even a client, the error and exit code 3)."""
+        if self.connection.client is None:
+            # not even a client (bad configuration): nothing to log in to
+            self._show(
+                urwid.Filler(urwid.Text(("error", error or "cannot connect"), align="center")),
+                keymap.LOGIN,
+                "Login",
+            )
+            self._on_unusable(exitcodes.AUTH_FAILED)
+            return
+        self.screen = LoginScreen(
+            LoginActions(self.submit_credentials, self.send_code, self.submit_code),
+            username=self.connection.username,
+            server=self.connection.server,
+        )
+        self._show(self.screen, keymap.LOGIN, "Login")
+        if error:
+            self.screen.show_error(error)
+
+    def submit_credentials(self, username: str, password: str) -> None:
+        """Start a login with a user name and password."""
+        def work() -> None:
+            try:
+                self._flow = self.connection.login_flow()
+                step = self._flow.begin(Credentials(username, password))
+                self.connection.username = username
+            except Exception as exc:
+                log.warning("login failed: %s", exc)
+                self._in_loop(self.screen.show_error, login_error_text(exc))
+                return
+            self._in_loop(self._render, step)
+
+        self._spawn(work)
+
+    def send_code(self, method: str) -> None:
+        """Ask for the two-factor code by ``method``."""
+        def work() -> None:
+            try:
+                step = self._started().send_code(method)
+            except Exception as exc:
+                self._in_loop(self.screen.show_error, login_error_text(exc))
+                return
+            self._in_loop(self._render, step)
+
+        self._spawn(work)
+
+    def submit_code(self, code: str) -> None:
+        """Finish the login with the code; a lock-out or a dead token starts again."""
+        def work() -> None:
+            try:
+                step = self._started().finish(code)
+            except errors.TwoFactorFailed as exc:
+                if exc.status_code == 429 or "lock" in exc.message.lower():
+                    self._in_loop(self.screen.restart, login_error_text(exc))
+                else:
+                    self._in_loop(self.screen.show_error, login_error_text(exc))
+                return
+            except errors.AuthError as exc:  # token expired and the like: start again
+                self._in_loop(self.screen.restart, login_error_text(exc))
+                return
+            except Exception as exc:
+                self._in_loop(self.screen.show_error, login_error_text(exc))
+                return
+            self._in_loop(self._render, step)
+
+        self._spawn(work)
+
+    def _started(self) -> LoginFlow:
+        if self._flow is None:
+            raise errors.AuthError("the login has not started")
+        return self._flow
+
+    def _render(self, step: LoginStep) -> None:
+        """Show what ``step`` asks for (the screen is the loop greenlet's)."""
+        if step.done:
+            self._logged_in()
+        elif step.kind is StepKind.CHOOSE_METHOD:
+            self.screen.show_methods(dict(step.choices))
+        elif step.kind is StepKind.ENTER_CODE:
+            method = step.method or ""
+            self.screen.show_code_entry(method, step.choices.get(method, ""))
+        else:  # a step this screen has no form for yet (v3's browser step: issue 10)
+            self.screen.show_error(" ".join(filter(None, (step.message, step.url))))
+
+    def _logged_in(self) -> None:
+        backend = getattr(self.connection, "backend", None)
+        self.screen = None
+        self._flow = None
+        self._on_logged_in(backend.display_name if backend is not None else "")
