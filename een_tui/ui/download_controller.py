@@ -62,7 +62,6 @@ class DownloadController:
             show=show, image_mode=BLOCKS, colors=colors, no_color=no_color,
             out_dir=options.out_dir,
         )
-        self.run_images: list[str] = []  # the current run's images: on disk before, and saved
         self.engine: DownloadEngine | None = None
         self.screen: DownloadScreen | None = None
         self.greenlet: gevent.Greenlet | None = None
@@ -103,7 +102,6 @@ class DownloadController:
             on_error=lambda error: log.warning("cannot write camera.json: %s", error),
         )
         self.engine, self.screen = engine, screen
-        self.run_images = []
         self._pending_events.clear()
         self._show(screen, keymap.DOWNLOAD, "Download")
         candidates = list(self.cameras.screen.devices)
@@ -146,7 +144,7 @@ class DownloadController:
         if screen is None:
             return
         self.viewer.open_run(
-            list(self.run_images), screen.progress.camera, folder=screen.folder,
+            list(screen.progress.saved_paths), screen.progress.camera, folder=screen.folder,
             back=lambda: self._show(screen, keymap.DOWNLOAD, "Download"), source=self.engine,
         )
 
@@ -194,11 +192,9 @@ class DownloadController:
             if engine is self.engine and self.screen is not None:
                 self.screen.apply(event)
                 if isinstance(event, RunPlanned):
-                    self.run_images.extend(event.already_saved)
                     for path in event.already_saved:
                         self.viewer.add(engine, path)
                 elif isinstance(event, ImageSaved):
-                    self.run_images.append(event.path)
                     self.viewer.add(engine, event.path)
                 if isinstance(event, RunFinished):
                     if event.files and event.camera is not None:
