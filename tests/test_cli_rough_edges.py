@@ -71,3 +71,46 @@ def test_help_shows_the_limits_of_count_and_workers(capsys):
             run_cli(capsys, *argv)
         text = " ".join(capsys.readouterr().out.split())
         assert f"1 to {MAX_COUNT}" in text and f"1 to {MAX_WORKERS}" in text
+
+
+# ---- connection errors in words ------------------------------------------------------------
+
+
+def _wrapped(cause: BaseException) -> Exception:
+    """``cause`` as requests raises it: ConnectionError(MaxRetryError(reason=...))."""
+    import requests
+    import urllib3.exceptions
+
+    inner = urllib3.exceptions.MaxRetryError(None, "/g/aaa/authenticate", cause)
+    return requests.ConnectionError(inner)
+
+
+def test_connection_errors_are_said_in_words():
+    import socket
+    import ssl
+
+    import urllib3.exceptions
+
+    from een_tui.api import errors
+    from een_tui.api.transport_errors import transport_errors
+
+    resolve = urllib3.exceptions.NameResolutionError(
+        "login.eagleeyenetworks.com", None, socket.gaierror(-2, "Name or service not known"))
+    cert = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    cert.verify_message = "self-signed certificate"
+    cases = [
+        (resolve, "cannot resolve login.eagleeyenetworks.com: check the network, or the host "
+                  "name (--login-url, --api-url)"),
+        (ConnectionRefusedError(111, "Connection refused"),
+         "cannot reach login.eagleeyenetworks.com: the connection was refused (check the port)"),
+        (cert, "cannot reach login.eagleeyenetworks.com: its certificate is not trusted "
+               "(self-signed certificate)"),
+        (OSError(101, "Network is unreachable"),
+         "cannot reach login.eagleeyenetworks.com: no route to it (check the network)"),
+    ]
+    for cause, said in cases:
+        url = "https://login.eagleeyenetworks.com/g/aaa/authenticate"
+        with pytest.raises(errors.NetworkError) as raised, transport_errors(url):
+            raise _wrapped(cause)
+        assert raised.value.message == said
+        assert "(" not in said.split(":")[0] and "Error(" not in said  # no exception repr
