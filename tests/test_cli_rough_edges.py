@@ -114,3 +114,29 @@ def test_connection_errors_are_said_in_words():
             raise _wrapped(cause)
         assert raised.value.message == said
         assert "(" not in said.split(":")[0] and "Error(" not in said  # no exception repr
+
+
+# ---- a rerun into the same folder --------------------------------------------------------------
+
+
+def test_a_rerun_reports_new_and_existing_files_apart(capsys, tmp_path, emulator):
+    from test_download_command import download
+
+    code = download(emulator, tmp_path, "--random", "--count", "3", "--json")
+    first = json.loads(capsys.readouterr().out)
+    assert code == 0 and first["new"] == 3 and first["already_on_disk"] == 0
+    camera = first["camera"]["id"]
+    assert sorted(first["new_files"]) == sorted(first["files"])
+    code = download(emulator, tmp_path, "--camera", camera, "--count", "5", "--json")
+    out, err = capsys.readouterr()
+    second = json.loads(out)
+    assert code == 0, err
+    old = set(first["files"])
+    kept = [f for f in second["files"] if f in old]  # what the second run found on disk
+    assert kept, "the rerun should plan the first run's (still newest) frames again"
+    assert second["already_on_disk"] == len(kept) and second["new"] == 5 - len(kept)
+    assert sorted(second["new_files"]) == sorted(set(second["files"]) - old)
+    rate = second["new"] / second["elapsed_s"]  # on the new ones only (elapsed is rounded)
+    assert abs(second["images_per_s"] - rate) <= 0.01 * rate + 0.05
+    text = " ".join(err.split())  # the human summary on stderr
+    assert f"{second['new']} new in " in text and f"{len(kept)} already on disk" in text

@@ -250,7 +250,10 @@ class DownloadScreen(urwid.WidgetWrap):
             state = ("ok", "done")
         else:
             state = ("error", p.finished.outcome.value)
-        text = f"  {p.saved}/{p.requested} images  elapsed {p.elapsed:.1f} s  {p.rate:.1f} images/s"
+        text = f"  {p.saved}/{p.requested} images  elapsed {p.elapsed:.1f} s  "
+        text += f"{p.fetch_rate:.1f} images/s"
+        if p.already:
+            text += f"  ({p.already} on disk before)"
         if p.retries:
             text += f"  retries {p.retries}"
         if p.failures:
@@ -268,8 +271,12 @@ class DownloadScreen(urwid.WidgetWrap):
         lines: list[tuple[str, str]] = [
             (attr, f"{word}: {result.saved}/{result.requested} saved in {result.elapsed_s:.1f} s")
         ]
-        if result.elapsed_s > 0 and result.saved:
-            lines.append(("body", f" ({result.saved / result.elapsed_s:.1f} images/s)"))
+        fetched = len(result.new_files)
+        if result.existing:
+            lines.append(("body", f" ({fetched} new, {result.rate:.1f} images/s; "
+                                  f"{len(result.existing)} already on disk)"))
+        elif result.elapsed_s > 0 and result.saved:
+            lines.append(("body", f" ({result.rate:.1f} images/s)"))
         lines.append(("body", "\n"))
         if result.error and result.outcome in (RunOutcome.FAILED, RunOutcome.INCOMPLETE):
             lines.append(("error", f"{result.error}\n"))
