@@ -171,7 +171,22 @@ def test_viewer_shows_sixel_pixels_in_xterm_and_takes_them_away(tmp_path):
         assert width >= area.width - 2 * cell_w or height >= area.height - 2 * cell_h, (
             found, area.size)
         assert abs(width / height - 400 / 240) < 0.06, found
-        assert colour_pixels(area) > stale + 0.3 * area.width * area.height
+        shown = colour_pixels(area)
+        assert shown > stale + 0.3 * area.width * area.height
+        # the help above the viewer: the image goes (its edges would show around the box)...
+        relay.send(b"?")
+        help_path = tmp_path / "help.png"
+        left = shown
+        while left > stale and time.monotonic() < deadline:
+            time.sleep(0.2)
+            left = colour_pixels(free_area(screenshot(display, help_path))[0])
+        assert left <= stale, f"stale pixels under the help (screenshot: {help_path})"
+        relay.send(b"x")  # ...and comes back when the help closes
+        back = 0
+        while back < 0.9 * shown and time.monotonic() < deadline:
+            time.sleep(0.2)
+            back = colour_pixels(free_area(screenshot(display, tmp_path / "back.png"))[0])
+        assert back >= 0.9 * shown, "the image did not come back after the help"
         relay.send(b"\x1b")  # Esc: back to the list; no pixel of the image may stay
         gone_path = tmp_path / "after-esc.png"
         left = stale + 1

@@ -128,7 +128,8 @@ class App:
         image_mode = draw_mode(options.graphics.protocol) if options.graphics else BLOCKS
         self.painter = PixelPainter.attached(options.graphics, self.screen, self._images_visible)
         self.viewer = ViewerController(show=self._show, image_mode=image_mode, colors=self.colors,
-                                       no_color=self.no_color, out_dir=options.out_dir)
+                                       no_color=self.no_color, out_dir=options.out_dir,
+                                       note=options.graphics.note if options.graphics else "")
         self.camera_control = CamerasController(
             connection,
             spawn=self._spawn,

@@ -53,12 +53,14 @@ class ViewerScreen(urwid.WidgetWrap):
         on_close: Callable[[], None],
         zone: tzinfo = timezone.utc,
         empty_note: str = "no images yet",
+        note: str = "",
     ) -> None:
         self.frames: list[Frame] = sorted(frames)
         self.title = title
         self.zone = zone
         self.image = image
         self.empty_note = empty_note
+        self.note = note
         self.index = len(self.frames) - 1  # the newest first
         self.info = urwid.Text("", wrap="clip")
         self.path_text = urwid.Text("", wrap="any")
@@ -117,6 +119,7 @@ class ViewerScreen(urwid.WidgetWrap):
                 ("title", self.title),
                 ("body", f"  {self.index + 1}/{len(self.frames)}{dot}"),
                 ("notice", time_label(frame, self.zone)),
+                ("dim", f"{dot}{self.note}" if self.note else ""),
             ]
         )
         self.path_text.set_text(("dim", os.path.abspath(frame.path)))

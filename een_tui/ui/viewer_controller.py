@@ -3,6 +3,7 @@ already on disk (from the camera list), and closes it back to where it came from
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -13,22 +14,28 @@ from een_tui.api.model import Camera
 from een_tui.download.storage import UnsafeName, camera_dir
 from een_tui.media.camera import read_camera_info, zone_named
 from een_tui.ui import keymap
-from een_tui.ui.image_box import ImageBox
+from een_tui.ui.image_box import PIXELS, ImageBox
 from een_tui.ui.viewer import ViewerScreen, folder_frames, frames_of
 
 Show = Callable[[urwid.Widget, str, str], None]
+log = logging.getLogger(__name__)
 
 
 class ViewerController:
     """At most one viewer at a time; ``screen`` is it (None when closed)."""
 
     def __init__(self, *, show: Show, image_mode: str, colors: int, no_color: bool,
-                 out_dir: Path) -> None:
+                 out_dir: Path, note: str = "") -> None:
         self._show = show
         self.image_mode = image_mode
         self.colors = colors
         self.no_color = no_color
         self.out_dir = Path(out_dir)
+        if note:
+            log.info("graphics: %s (%s)", image_mode, note)
+        # what the graphics detection has to say to the user: tmux's passthrough, or a guessed
+        # cell size when pixels are drawn (half blocks do not need one)
+        self.note = note if image_mode == PIXELS or "tmux" in note else ""
         self.screen: ViewerScreen | None = None
         self.source: object = None  # what the viewer shows: a run (its engine) or a folder
 
@@ -44,7 +51,7 @@ class ViewerController:
             back()
 
         self.screen = ViewerScreen(frames, title=title, image=image, on_close=close, zone=zone,
-                                   empty_note=empty_note)
+                                   empty_note=empty_note, note=self.note)
         self.source = source
         self._show(self.screen, keymap.VIEWER, "Viewer")
         return self.screen
