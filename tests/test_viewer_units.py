@@ -273,3 +273,22 @@ def test_a_worker_state_never_runs_into_the_timestamp(delay, said):
     (line,) = [bytes(t).decode() for t in row.render((80,)).text]
     assert f"{said} " in line and " 20261201120000.000 " in line
     assert line.index(said) + len(said) < line.index("20261201120000.000")
+
+
+def test_a_new_image_too_soon_after_the_last_waits_for_a_later_redraw(screen, tmp_path):
+    asked: list[float] = []
+    box = ImageBox("pixels")
+    placer = ImagePlacer(Graphics("sixel", CellSize(10, 20)))
+    painter = PixelPainter(placer, lambda: True, asked.append)
+    painter.attach(screen)
+    widget = layout(box)
+    box.set_image(jpeg(tmp_path / "a.jpg"))
+    assert b"\x1bP" in draw(screen, widget)
+    for name in ("b.jpg", "c.jpg"):  # a burst of saved images
+        box.set_image(jpeg(tmp_path / name, colour=(0, 0, 200)))
+        assert b"\x1bP" not in draw(screen, widget)
+    assert len(asked) == 1 and 0 < asked[0] <= 0.3  # one redraw asked for, in time
+    assert painter.shown[0] == str(tmp_path / "a.jpg")
+    painter._placed_at -= 1.0  # the redraw it asked for, a moment later
+    out = draw(screen, widget)
+    assert out.count(b"\x1bP") == 1 and painter.shown[0] == str(tmp_path / "c.jpg")

@@ -84,6 +84,10 @@ class AppOptions:
     graphics: Graphics | None = None
 
 
+def _redraw() -> None:
+    """An alarm's callback whose only job is the redraw after it (urwid redraws when idle)."""
+
+
 class App:
     """The terminal UI. ``run()`` returns the process exit code."""
 
@@ -126,7 +130,8 @@ class App:
         self.context = keymap.LOGIN
         self.account = ""  # the user's name once logged in
         image_mode = draw_mode(options.graphics.protocol) if options.graphics else BLOCKS
-        self.painter = PixelPainter.attached(options.graphics, self.screen, self._images_visible)
+        self.painter = PixelPainter.attached(options.graphics, self.screen, self._images_visible,
+                                             lambda delay: self.event_loop.alarm(delay, _redraw))
         self.viewer = ViewerController(show=self._show, image_mode=image_mode, colors=self.colors,
                                        no_color=self.no_color, out_dir=options.out_dir,
                                        note=options.graphics.note if options.graphics else "")

@@ -11,6 +11,7 @@ a row of it."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,9 @@ from een_tui.ui.image_box import IMAGE_COORD
 log = logging.getLogger(__name__)
 
 Placement = tuple[str, tuple[int, int, int, int]]  # path, (col, row, cols, rows)
+# A new image in the same place at most this often (a download saves up to 20 a second, and
+# encoding one costs tens of milliseconds of the loop); the latest one follows on a redraw.
+MIN_CHANGE_S = 0.3
 
 
 def placement_in(canvas: urwid.Canvas, size: tuple[int, int]) -> Placement | None:
@@ -41,24 +45,29 @@ class PixelPainter:
     """Wraps a urwid screen's ``draw_screen``: urwid draws its cells, then the painter its image.
 
     ``visible()`` says whether the screen that owns an image box is the one shown (False while
-    an overlay covers it: the box's coordinates survive in the canvas under an overlay)."""
+    an overlay covers it: the box's coordinates survive in the canvas under an overlay).
+    ``later(delay)`` asks for a redraw after ``delay`` seconds (for a change held back)."""
 
-    def __init__(self, placer: ImagePlacer, visible: Callable[[], bool]) -> None:
+    def __init__(self, placer: ImagePlacer, visible: Callable[[], bool],
+                 later: Callable[[float], object] | None = None) -> None:
         self.placer = placer
         self.visible = visible
+        self.later = later
         self.shown: Placement | None = None
+        self._placed_at = 0.0
+        self._held = False
         self._size: tuple[int, int] | None = None
         self._screen: Any = None
         self._draw: Callable[[tuple[int, int], urwid.Canvas], None] | None = None
 
     @classmethod
-    def attached(cls, graphics: Graphics | None, screen: Any,
-                 visible: Callable[[], bool]) -> PixelPainter | None:
+    def attached(cls, graphics: Graphics | None, screen: Any, visible: Callable[[], bool],
+                 later: Callable[[float], object] | None = None) -> PixelPainter | None:
         """A painter drawing with ``graphics`` on ``screen``; None when urwid draws the images
         itself (half blocks, a note)."""
         if graphics is None or not graphics.pixels:
             return None
-        painter = cls(ImagePlacer(graphics), visible)
+        painter = cls(ImagePlacer(graphics), visible, later)
         painter.attach(screen)
         return painter
 
@@ -93,6 +102,15 @@ class PixelPainter:
         """urwid's redraw, then the image (placed, moved, or taken away)."""
         assert self._draw is not None
         want = placement_in(canvas, size) if self.visible() else None
+        now = time.monotonic()
+        shown = self.shown
+        if (want is not None and shown is not None and want[1] == shown[1]
+                and want[0] != shown[0] and now - self._placed_at < MIN_CHANGE_S
+                and self.later is not None):
+            if not self._held:  # keep the image shown for now, the new one after a while
+                self._held = True
+                self.later(MIN_CHANGE_S - (now - self._placed_at))
+            want = shown
         if size != self._size and self._size is not None:
             self._screen.clear()  # the terminal may have reflowed: paint everything again
         self._size = size
@@ -112,6 +130,9 @@ class PixelPainter:
         )
         if want == self.shown and not (repainted and self.placer.erase_needs_redraw):
             return
+        if shown is None or want[0] != shown[0]:  # a new image (not the same one again)
+            self._held = False
+            self._placed_at = now
         try:
             self._write(self.placer.place(want[0], want[1]))
         except GraphicsError as error:
