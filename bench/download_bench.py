@@ -33,9 +33,11 @@ import requests  # noqa: E402
 
 from een_tui.api.client import ConnectionSettings, EenClient, session_cookie  # noqa: E402
 from een_tui.api.v1_backend import V1Backend  # noqa: E402
+from een_tui.api.v3.backend import V3Backend  # noqa: E402
+from een_tui.api.v3.tokens import OAuthClient  # noqa: E402
 from een_tui.download import DownloadEngine, DownloadOptions  # noqa: E402
 from een_tui.download.events import RunOutcome  # noqa: E402
-from een_tui.emulator import EmulatorConfig, EmulatorServer  # noqa: E402
+from een_tui.emulator import EmulatorConfig, EmulatorServer, v3_approve  # noqa: E402
 
 SUBPROCESS_SERVER = """
 from gevent import monkey; monkey.patch_all()
@@ -91,6 +93,17 @@ def logged_in_client(emu: EmulatorServer, pool_size: int) -> EenClient:
     return client
 
 
+def logged_in_v3(emu: EmulatorServer, pool_size: int) -> V3Backend:
+    """A v3 backend logged in through the browser flow (the browser step by ``v3_approve``)."""
+    demo = EmulatorConfig()
+    oauth = OAuthClient(demo.v3_client_id, demo.v3_client_secret, demo.v3_redirect_uris[0],
+                        auth_url=emu.url)
+    backend = V3Backend(oauth, api_url=emu.url, pool_size=pool_size)
+    flow = backend.login_flow(listen=False, env={})
+    flow.finish(v3_approve(flow.begin().url))
+    return backend
+
+
 @dataclass
 class Timing:
     """One variant's run: the download phase, the images it fetched, and the whole run."""
@@ -100,10 +113,13 @@ class Timing:
     run_s: float
 
 
-def een_tui_phase(emu: EmulatorServer, esn: str, count: int, workers: int, out: Path) -> Timing:
+def een_tui_phase(emu: EmulatorServer, esn: str, count: int, workers: int, out: Path,
+                  api: str = "v1") -> Timing:
     """The engine's worker phase (the health check's image excluded) and its whole run."""
-    client = logged_in_client(emu, workers)
-    backend = V1Backend(client)
+    if api == "v3":
+        backend = logged_in_v3(emu, workers)
+    else:
+        backend = V1Backend(logged_in_client(emu, workers))
     camera = next(c for c in backend.list_cameras().cameras if c.id == esn)
     engine = DownloadEngine(backend, DownloadOptions(count=count, workers=workers, out_dir=out))
     emu.reset_stats()
@@ -167,6 +183,8 @@ def main() -> None:
         variants = [
             ("een-tui W=5", 5, lambda out: een_tui_phase(emu, esn, args.count, 5, out)),
             ("een-tui W=1", 1, lambda out: een_tui_phase(emu, esn, args.count, 1, out)),
+            ("een-tui v3 W=5", 5, lambda out: een_tui_phase(emu, esn, args.count, 5, out, "v3")),
+            ("een-tui v3 W=1", 1, lambda out: een_tui_phase(emu, esn, args.count, 1, out, "v3")),
             ("requests loop", 1, lambda out: requests_loop_phase(emu, esn, args.count, out)),
         ]
         where = "in-process" if args.in_process else "subprocess"
@@ -175,7 +193,7 @@ def main() -> None:
             f"median of {args.repeat}, emulator {where}"
         )
         print(
-            f"{'variant':<15} {'W':>2} {'M':>3} {'phase (s)':>9} {'ideal (s)':>9} {'ratio':>6} "
+            f"{'variant':<16} {'W':>2} {'M':>3} {'phase (s)':>9} {'ideal (s)':>9} {'ratio':>6} "
             f"{'run (s)':>8}"
         )
         for name, workers, phase in variants:
@@ -188,7 +206,7 @@ def main() -> None:
             images = timings[0].phase_images
             ideal = math.ceil(images / workers) * latency_s
             print(
-                f"{name:<15} {workers:>2} {images:>3} {wall:>9.3f} {ideal:>9.3f} "
+                f"{name:<16} {workers:>2} {images:>3} {wall:>9.3f} {ideal:>9.3f} "
                 f"{wall / ideal:>5.2f}x {run:>8.3f}"
             )
         print(

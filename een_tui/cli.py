@@ -8,6 +8,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import sys  # noqa: E402
 
 from een_tui import __version__, exitcodes  # noqa: E402
@@ -42,8 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerant_output() -> None:
+    """A character the terminal's encoding lacks (``LC_ALL=C``, ``PYTHONIOENCODING=ascii``)
+    is shown as ``?`` instead of ending the command with an error."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; returns the exit code."""
+    tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     apply_early_options(parser, sys.argv[1:] if argv is None else argv, args)

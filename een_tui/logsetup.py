@@ -26,10 +26,11 @@ class RedactSecrets(logging.Filter):
             redacted = redact(message)
             if redacted != message:
                 record.msg, record.args = redacted, ()
-            if record.exc_info and not record.exc_text:
-                record.exc_text = logging.Formatter().formatException(record.exc_info)
-            if record.exc_text:
-                record.exc_text = clean_lines(redact(record.exc_text))
+        # Always: another handler (e.g. a test's) may have cached the raw traceback text.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = clean_lines(redact(record.exc_text))
         return True
 
 

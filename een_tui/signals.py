@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 from collections.abc import Callable, Iterator
 
@@ -24,3 +25,39 @@ def handle_signals(callback: Callable[[], None], *signums: int) -> Iterator[None
             watcher.cancel()
         for signum, handler in previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+ENDING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""Ctrl+C, ``kill`` / ``timeout`` / a service manager, and a dropped SSH session."""
+
+
+@contextlib.contextmanager
+def ending_signals(callback: Callable[[int], None]) -> Iterator[None]:
+    """While inside, SIGINT, SIGTERM and SIGHUP each call ``callback(signum)`` (from the hub),
+    so a run ends the same clean way whatever ended it. A SIGHUP means the terminal is gone:
+    standard output and error that are that terminal are pointed at ``/dev/null`` first, so
+    no later write (a summary, the UI's goodbye) fails on it."""
+
+    def on(signum: int) -> Callable[[], None]:
+        def handler() -> None:
+            if signum == signal.SIGHUP:
+                detach_terminal()
+            callback(signum)
+        return handler
+
+    with contextlib.ExitStack() as stack:
+        for signum in ENDING_SIGNALS:
+            stack.enter_context(handle_signals(on(signum), signum))
+        yield
+
+
+def detach_terminal() -> None:
+    """Point fds 1 and 2 at ``/dev/null`` when they are a terminal (that hung up)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            with contextlib.suppress(OSError):
+                if os.isatty(fd):
+                    os.dup2(null, fd)
+    finally:
+        os.close(null)

@@ -61,7 +61,8 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     for name in ("EEN_USERNAME", "EEN_PASSWORD", "EEN_API_KEY", "EEN_LOGIN_URL", "EEN_API_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    return home
+    monkeypatch.setattr("een_tui.api.secrets._SECRETS", set())  # one test's password is not
+    return home  # a secret in the next one (a "wrong" password would redact "wrong ...")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -44,6 +44,9 @@ class Reply:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes | str | dict | list = b""
     reason: str = "X"
+    # When set: the body is sent piece by piece as this yields (it may sleep), after the head;
+    # no Content-Length is added (the answer ends when the connection closes).
+    stream: Iterable[bytes] | None = None
 
     def raw(self) -> bytes:
         body = self.body
@@ -54,7 +57,8 @@ class Reply:
                 headers.append(("Content-Type", "application/json"))
         elif isinstance(body, str):
             body = body.encode("utf-8", "surrogateescape")
-        if not any(name.lower() == "content-length" for name, _ in headers):
+        if self.stream is None and not any(name.lower() == "content-length"
+                                           for name, _ in headers):
             headers.append(("Content-Length", str(len(body))))
         head = f"HTTP/1.1 {self.status} {self.reason}\r\n"
         head += "".join(f"{name}: {value}\r\n" for name, value in headers)
@@ -72,6 +76,7 @@ class HostileServer:
         self.handlers: dict[tuple[str, str], Handler] = {}
         self.requests: list[Request] = []
         self.upstream: str | None = None
+        self.sent = 0  # body bytes of streamed replies sent so far
         self._server = StreamServer(("127.0.0.1", 0), self._serve)
 
     @property
@@ -119,6 +124,11 @@ class HostileServer:
             else:
                 reply = Reply(404, body={"status_code": 404, "message": "nothing here"})
             sock.sendall(reply.raw())
+            for piece in reply.stream or ():
+                sock.sendall(piece)
+                self.sent += len(piece)
+        except OSError:
+            pass  # the client hung up (a deadline or a cap): what such tests want
         finally:
             reader.close()
             sock.close()

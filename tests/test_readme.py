@@ -34,3 +34,14 @@ def test_every_exit_code_is_documented():
     codes = _section("Exit codes")
     for code in (0, 1, 2, 3, 4, 5, 130):
         assert f"\n| {code} |" in codes
+
+
+def test_the_exit_code_table_matches_the_help_epilog():
+    import re
+
+    from een_tui import exitcodes
+
+    codes = _section("Exit codes")
+    for code in re.findall(r"^  (\d+) ", exitcodes.EPILOG, flags=re.MULTILINE):
+        assert f"\n| {code} |" in codes, f"exit code {code} is in --help but not the README"
+    assert "\n  129 " in exitcodes.EPILOG and "\n  143 " in exitcodes.EPILOG

@@ -18,9 +18,10 @@ import requests
 from een_tui.api import errors
 from een_tui.api.auth_challenge import TWO_FACTOR_METHODS, AuthChallenge
 from een_tui.api.backend import AskCode, drive_login
+from een_tui.api.bounds import MAX_IMAGE_BYTES, MAX_JSON_BYTES, bounded_request
 from een_tui.api.credentials import Credentials
 from een_tui.api.devices import DeviceList
-from een_tui.api.relogin_guard import QUICK_RELOGINS_MAX, RELOGIN_MIN_INTERVAL_S, ReloginGuard
+from een_tui.api.relogin_guard import RELOGINS_PER_RUN, ReloginGuard
 from een_tui.api.responses import (
     ImageHeaders,
     api_error,
@@ -31,15 +32,13 @@ from een_tui.api.retry_policy import RetryPolicy, Verdict, classify
 from een_tui.api.secrets import register_secret
 from een_tui.api.session_cache import CachedSession, SessionCache
 from een_tui.api.settings import ConnectionSettings, branded_api_url
-from een_tui.api.transport import host_of, session_cookie
-from een_tui.api.transport_errors import transport_errors
+from een_tui.api.transport import Origin, origin_of, redirect_target, session_cookie
 from een_tui.api.v1_data import V1DataCalls
 from een_tui.api.v1_http import error_details, new_http_session, read_json
 from een_tui.api.v1_login import V1LoginFlow
 
 __all__ = [
-    "QUICK_RELOGINS_MAX",
-    "RELOGIN_MIN_INTERVAL_S",
+    "RELOGINS_PER_RUN",
     "TWO_FACTOR_METHODS",
     "AuthChallenge",
     "ConnectionSettings",
@@ -88,13 +87,13 @@ class EenClient(V1DataCalls):
             settings.retry_attempts, settings.retry_wait_max, settings.retry_after_max)
         register_secret(settings.api_key)
         self._http = new_http_session(pool_size=self.pool_size, api_key=settings.api_key,
-                                      trusted_hosts=self._trusted_hosts,
+                                      trusted_origins=self._trusted_origins,
                                       secret_headers=self._secret_headers)
 
     # ------------------------------------------------------------------ plumbing
 
-    def _trusted_hosts(self) -> set[str]:
-        return {host_of(self.settings.login_url), host_of(self.api_url)}
+    def _trusted_origins(self) -> set[Origin]:
+        return {origin_of(self.settings.login_url), origin_of(self.api_url)}
 
     def _secret_headers(self) -> dict[str, str]:
         """What authenticates a request: the session cookie and the API key (both headers)."""
@@ -137,17 +136,26 @@ class EenClient(V1DataCalls):
         with_session: bool = True,
         accept: str | None = None,
     ) -> requests.Response:
-        """One HTTP exchange with a timeout; network failures become :class:`NetworkError`."""
+        """One HTTP exchange within its deadline and size cap (:mod:`een_tui.api.bounds`),
+        body unread; network failures become :class:`NetworkError`. Calls without the session
+        (the login steps) never follow a redirect: a 3xx is an :class:`AuthError` naming where
+        it pointed, and the body (the password) is not sent again."""
         headers = {}
         if with_session and self._auth_key:
             headers["Cookie"] = f"auth_key={self._auth_key}"
         if accept:
             headers["Accept"] = accept
-        with transport_errors(url, timeout=self.settings.timeout):
-            return self._http.request(
-                method, url, params=params, json=body, headers=headers, stream=stream,
-                timeout=(self.settings.timeout, self.settings.timeout), allow_redirects=True,
-            )
+        response = bounded_request(
+            self._http, method, url, timeout=self.settings.timeout,
+            max_bytes=MAX_IMAGE_BYTES if stream else MAX_JSON_BYTES,
+            params=params, json=body, headers=headers, allow_redirects=with_session)
+        if not with_session and 300 <= response.status_code < 400:
+            response.close()
+            raise errors.AuthError(
+                f"the EEN login host answered with a redirect ({response.status_code}) to "
+                f"{redirect_target(response)}; login requests are never redirected",
+                status_code=response.status_code)
+        return response
 
     _error_details = staticmethod(error_details)
     _json = staticmethod(read_json)

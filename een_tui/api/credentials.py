@@ -132,8 +132,8 @@ class CredentialSource:
         if self._prompt_allowed():
             try:
                 name = self.ask_username("EEN user name: ").strip()
-            except EOFError:
-                name = ""
+            except EOFError:  # Ctrl+D
+                raise MissingCredentials("no EEN user name entered (end of input)") from None
             if name:
                 self.username = name
                 return name
@@ -161,8 +161,8 @@ class CredentialSource:
         if password is None and self._prompt_allowed():
             try:
                 password = self.ask_password(f"EEN password for {username}: ")
-            except EOFError:
-                password = None
+            except EOFError:  # Ctrl+D
+                raise MissingCredentials("no EEN password entered (end of input)") from None
         if not password:
             raise MissingCredentials(
                 "no EEN password: set EEN_PASSWORD, use --password-file, or run on a terminal"

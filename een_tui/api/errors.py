@@ -66,6 +66,10 @@ class RateLimited(EenError):
         self.retry_after = retry_after
 
 
+class RateLimitTooLong(RateLimited):
+    """429 whose ``Retry-After`` is longer than the retry policy waits: not retried."""
+
+
 class ServerError(EenError):
     """5xx (500, 502, 503, 504): worth retrying."""
 

@@ -5,8 +5,9 @@ long to wait. Used by the client's JSON calls and by image downloads (``docs/arc
 Classification: 401 (:class:`SessionExpired`) -> log in again (once, shared); network errors,
 5xx, 429 and malformed or truncated answers -> retry; anything else -> give up.
 Backoff: exponential with full jitter, ``uniform(0, min(backoff_max_s, backoff_base_s * 2**n))``;
-a 429's ``Retry-After`` (plus a small margin: two clocks) is a floor, capped at
-``retry_after_cap_s`` so a hostile header cannot park a worker for hours.
+a 429's ``Retry-After`` (plus a small margin: two clocks) is a floor; a 429 asking for longer
+than ``retry_after_cap_s`` is not retried at all (:class:`RateLimitTooLong`, a message that
+names the rate limit and the wait), so a hostile header cannot park a worker for hours.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from een_tui.api.errors import (
     NetworkError,
     ProtocolError,
     RateLimited,
+    RateLimitTooLong,
     ServerError,
     SessionExpired,
 )
+from een_tui.units import human_duration
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ class Verdict(enum.Enum):
 
 def classify(exc: BaseException) -> Verdict:
     """The one classification of a failure (see the module docstring)."""
+    if isinstance(exc, RateLimitTooLong):
+        return Verdict.GIVE_UP
     if isinstance(exc, SessionExpired):
         return Verdict.RELOGIN
     if isinstance(exc, RETRYABLE):
@@ -74,6 +79,17 @@ class RetryPolicy:
         ``wait_max_s``, Retry-After capped at ``retry_after_max_s``."""
         return cls(max_attempts=attempts, backoff_base_s=0.1, backoff_max_s=wait_max_s,
                    retry_after_cap_s=retry_after_max_s)
+
+    def waits_too_long(self, exc: RateLimited) -> bool:
+        """True when a 429 asks for a longer wait than this policy's Retry-After cap."""
+        return exc.retry_after is not None and exc.retry_after > self.retry_after_cap_s
+
+    def rate_limit_too_long(self, exc: RateLimited) -> RateLimitTooLong:
+        """The error that ends the retries of a 429 asking for more than the cap."""
+        return RateLimitTooLong(
+            f"EEN's rate limit: the server asks to wait {human_duration(exc.retry_after or 0)} "
+            f"before the next request, longer than the {human_duration(self.retry_after_cap_s)} "
+            "een-tui waits; try again later", retry_after=exc.retry_after)
 
     def classify(self, exc: BaseException) -> Verdict:
         """See :func:`classify`."""
@@ -120,6 +136,8 @@ class RetryPolicy:
             stop = tenacity.stop_any(stop, lambda _state: give_up())
 
         def worth_retrying(exc: BaseException) -> bool:
+            if isinstance(exc, RateLimited) and self.waits_too_long(exc):
+                raise self.rate_limit_too_long(exc) from exc
             verdict = classify(exc)
             if verdict is Verdict.RELOGIN:
                 return relogin is not None and relogin()

@@ -1,5 +1,10 @@
-"""The HTTP session under the client: keep-alive pool, no cookie jar, and redirects that carry
-the EEN session only to hosts that may have it (EEN's own, over HTTPS or loopback)."""
+"""The HTTP session under the client: keep-alive pool, no cookie jar, and a redirect policy
+that keeps the EEN session on the origin it was meant for.
+
+Redirects of API calls are followed with the session cookie and API key only when they stay on
+the same scheme, host *and* port as one of the client's own origins (login and API host); any
+other target gets the request without them, and a redirect from ``https`` to ``http`` is not
+followed at all. Login calls never follow a redirect (see the client)."""
 
 from __future__ import annotations
 
@@ -11,16 +16,39 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from een_tui.api.settings import EEN_DOMAIN, is_loopback_host
+from een_tui.api import errors
 
 SECRET_HEADERS = ("Cookie", "Authentication", "Authorization")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+Origin = tuple[str, str, int]
+"""(scheme, lower-case host, port)."""
+
+
+def origin_of(url: str) -> Origin:
+    """``url``'s (scheme, host, port), the port filled in from the scheme when absent."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme, 0)
+
+
+def redirect_target(response: requests.Response) -> str:
+    """``host[:port]`` a redirect answer points to (cleaned by the error that quotes it)."""
+    location = response.headers.get("Location") or ""
+    target = urlsplit(location).netloc if "//" in location else ""
+    return target or urlsplit(response.url or "").netloc or "the same host"
 
 
 class EenHttpSession(requests.Session):
-    """``requests.Session`` whose redirects (EEN answers 301 when an asset moved to another
-    archiver) keep the session cookie and API key for trusted hosts and drop them elsewhere."""
+    """``requests.Session`` whose redirects (EEN answers 301 when an asset moved) carry the
+    session cookie and API key only to the client's own origins (same scheme, host and port),
+    strip them elsewhere, and never go from HTTPS to plain HTTP."""
 
-    def __init__(self, *, pool_size: int, trusted_hosts: Callable[[], set[str]],
+    def __init__(self, *, pool_size: int, trusted_origins: Callable[[], set[Origin]],
                  secret_headers: Callable[[], dict[str, str]]) -> None:
         super().__init__()
         # pool_block: never more than pool_size connections; extra callers wait for one.
@@ -31,25 +59,28 @@ class EenHttpSession(requests.Session):
         # The session cookie is sent explicitly (it must follow us from the login host to the
         # branded API host); the jar keeps nothing.
         self.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        self._trusted_hosts = trusted_hosts
+        self.max_redirects = 5
+        self._trusted_origins = trusted_origins
         self._secret_headers = secret_headers
 
     def is_trusted(self, url: str) -> bool:
-        """May ``url`` receive the session? EEN hosts or ours, and never over plain remote HTTP."""
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback_host(host)):
-            return False
-        return host in self._trusted_hosts() or host.endswith("." + EEN_DOMAIN)
+        """May ``url`` receive the session? Only one of the client's own origins."""
+        return origin_of(url) in self._trusted_origins()
 
     def rebuild_auth(self, prepared_request: requests.PreparedRequest,
                      response: requests.Response) -> None:
-        """On a redirect: re-attach the session for a trusted target, strip it otherwise."""
+        """On a redirect: refuse HTTPS -> HTTP; re-attach the session for one of our origins,
+        strip it otherwise."""
+        target = prepared_request.url or ""
+        if origin_of(response.url or "")[0] == "https" and origin_of(target)[0] != "https":
+            raise errors.ProtocolError(
+                f"{urlsplit(response.url or '').netloc} redirects to plain http "
+                f"({redirect_target(response)}); not followed")
         super().rebuild_auth(prepared_request, response)
         headers = prepared_request.headers
         for name in SECRET_HEADERS:
             headers.pop(name, None)
-        if self.is_trusted(prepared_request.url or ""):
+        if self.is_trusted(target):
             headers.update(self._secret_headers())
 
 

@@ -33,7 +33,7 @@ def transport_errors(url: str, *, timeout: float | None = None,
         yield
     except errors.EenError:
         raise
-    except requests.Timeout as exc:
+    except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
         if body is not None:
             raise errors.NetworkError(f"the {body} stalled (read timeout)") from exc
         within = f" within {timeout:g} s" if timeout is not None else ""

@@ -11,14 +11,12 @@ from typing import Any
 import requests
 
 from een_tui.api import errors
+from een_tui.api.bounds import iter_body
 from een_tui.api.devices import DeviceList, parse_device_list
 from een_tui.api.responses import ImageHeaders, image_headers
 from een_tui.api.timestamps import is_een_timestamp, is_esn
-from een_tui.api.transport_errors import guarded_chunks
 
 log = logging.getLogger("een_tui.api.client")
-
-CHUNK_SIZE = 16 * 1024
 
 
 class V1DataCalls:
@@ -52,8 +50,12 @@ class V1DataCalls:
             return []
         if not isinstance(body, list):
             raise errors.ProtocolError("the image list is not an array")
-        stamps = {entry.get("s") for entry in body if isinstance(entry, dict)}
-        valid = sorted((s for s in stamps if is_een_timestamp(s)), reverse=True)
+        stamps = [entry.get("s") for entry in body if isinstance(entry, dict)]
+        good = [s for s in stamps if isinstance(s, str) and is_een_timestamp(s)]
+        valid = sorted(set(good), reverse=True)
+        skipped = len(body) - len(good)
+        if skipped:
+            log.warning("image list of %s: %d malformed entries skipped", esn, skipped)
         if len(valid) < len(body):
             log.info("image list of %s: %d entries, %d distinct valid", esn, len(body), len(valid))
         return valid
@@ -77,8 +79,7 @@ class V1DataCalls:
             if not (headers.content_type or "").lower().startswith("image/"):
                 raise errors.ProtocolError(
                     f"the image answer is {headers.content_type or 'untyped'}, not an image")
-            yield headers, guarded_chunks(response.iter_content(chunk_size=CHUNK_SIZE),
-                                          response.url or "", body="image download")
+            yield headers, iter_body(response, what="image download")
         finally:
             response.close()
 

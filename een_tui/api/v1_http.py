@@ -11,23 +11,21 @@ import requests
 
 from een_tui import __version__
 from een_tui.api import errors
+from een_tui.api.bounds import MAX_ERROR_BODY, read_body
 from een_tui.api.responses import server_message
-from een_tui.api.transport import EenHttpSession
-from een_tui.api.transport_errors import transport_errors
-
-MAX_ERROR_BODY = 65536
+from een_tui.api.transport import EenHttpSession, Origin
 
 
 def new_http_session(
     *,
     pool_size: int,
     api_key: str | None,
-    trusted_hosts: Callable[[], set[str]],
+    trusted_origins: Callable[[], set[Origin]],
     secret_headers: Callable[[], dict[str, str]],
 ) -> EenHttpSession:
     """A keep-alive session for ``pool_size`` concurrent requests (plus two spare), sending the
     API key in both headers v1 reads (docs/een-api-v1.md §1)."""
-    http = EenHttpSession(pool_size=pool_size + 2, trusted_hosts=trusted_hosts,
+    http = EenHttpSession(pool_size=pool_size + 2, trusted_origins=trusted_origins,
                           secret_headers=secret_headers)
     http.headers.update({"User-Agent": f"een-tui/{__version__}", "Accept": "application/json"})
     if api_key:
@@ -40,11 +38,10 @@ def error_details(response: requests.Response) -> str | None:
     """What the server said in an error answer (bounded; None when nothing readable); closes
     the response."""
     try:
-        with transport_errors(response.url or "", body="error answer"):
-            body = response.content[:MAX_ERROR_BODY]
+        body = read_body(response, what="error answer", max_bytes=MAX_ERROR_BODY,
+                         truncate=True)
     except errors.EenError:
         body = b""
-    finally:
         response.close()
     return server_message(response.headers, body)
 
@@ -53,8 +50,7 @@ def read_json(response: requests.Response, what: str) -> Any:
     """The answer's JSON; :class:`ProtocolError` when it is not JSON, :class:`NetworkError` when
     it was cut off. Closes the response."""
     try:
-        with transport_errors(response.url or "", body=f"{what} answer"):
-            content = response.content
+        content = read_body(response, what=f"{what} answer")
         return json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise errors.ProtocolError(

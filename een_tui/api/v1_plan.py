@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from een_tui.api.backend import PreviewPlan
-from een_tui.api.errors import AuthError, EenError, PlanFailed
+from een_tui.api.errors import AuthError, EenError, PlanFailed, RateLimitTooLong
 from een_tui.api.responses import ImageHeaders
 from een_tui.api.timestamps import is_een_timestamp
 
@@ -105,14 +105,14 @@ def build_plan(
         if stamps:
             return PreviewPlan(esn=esn, timestamps=tuple(stamps), source="list")
         list_error = "the list was empty"
-    except AuthError:
+    except (AuthError, RateLimitTooLong):
         raise
     except EenError as exc:
         list_error = str(exc)
     log.info("listing previews of %s failed (%s); walking X-Ee-Prev", esn, list_error)
     try:
         stamps = plan_by_walking(source, esn, total, call=call)
-    except AuthError:
+    except (AuthError, RateLimitTooLong):
         raise
     except EenError as exc:
         raise PlanFailed(f"previews cannot be listed ({list_error}) nor walked ({exc})") from exc

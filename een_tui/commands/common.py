@@ -134,7 +134,11 @@ def ask_two_factor_code(method: str, destination: str) -> str:
     """Prompt for the 4-digit code EEN just sent (on stderr, never echoed into logs)."""
     print(f"EEN sent a login code by {clean_text(method, 20)} to {clean_text(destination, 100)}.",
           file=sys.stderr)
-    return getpass.getpass("4-digit code: ")
+    try:
+        return getpass.getpass("4-digit code: ")
+    except EOFError:  # Ctrl+D
+        print(file=sys.stderr)
+        raise errors.TwoFactorFailed("no two-factor code entered (end of input)") from None
 
 
 def quiet_ctrl_c() -> None:
@@ -179,6 +183,11 @@ def error_message(exc: BaseException) -> str:
         return "interrupted"
     if isinstance(exc, errors.EenError):
         text = exc.message
+    elif isinstance(exc, EOFError):
+        text = "end of input (Ctrl+D)"
+    elif isinstance(exc, UnicodeEncodeError):
+        text = (f"the terminal's character set ({exc.encoding}) cannot show this output; "
+                "use a UTF-8 locale or set PYTHONIOENCODING=utf-8")
     elif isinstance(exc, OSError):
         text = f"{exc.strerror or exc.__class__.__name__}" + (
             f": {exc.filename}" if exc.filename else "")

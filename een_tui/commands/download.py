@@ -1,15 +1,16 @@
 """`een-tui download`: download N distinct preview images of one camera, headless.
 
 Progress goes to stderr (a live line on a terminal, one line per file otherwise), the summary
-too; ``--json`` prints the summary as JSON on stdout. Ctrl+C cancels cleanly: saved files stay,
-``.part`` files go, the summary is printed, and the exit code is 130.
+too; ``--json`` prints the summary as JSON on stdout. Ctrl+C, SIGTERM and SIGHUP cancel cleanly:
+saved files stay, ``.part`` files go, the summary is printed where there is somewhere to print
+it, and the exit code is 128 + the signal number (130, 143, 129).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import signal
 import sys
 
 from een_tui import exitcodes
@@ -27,7 +28,7 @@ from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import FailureKind, RunFinished, RunOutcome
 from een_tui.download.headless import HeadlessPrinter, summary_dict
 from een_tui.download.options import MAX_COUNT, DownloadOptions
-from een_tui.signals import handle_signals
+from een_tui.signals import ending_signals
 
 DESCRIPTION = """\
 Download N distinct preview images of one camera into DIR/<ESN>/<timestamp>.jpg with
@@ -105,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         attempt_budget=args.max_attempts,
     )
     printer = HeadlessPrinter(sys.stderr, summary=True)
+    ended_by: list[int] = []  # the signal that cancelled the run, if one did
     try:
         with connect(args, pool_size=options.workers) as backend:
             listing = backend.list_cameras()
@@ -116,7 +118,12 @@ def run(args: argparse.Namespace) -> int:
                     message = f"no camera with ESN {args.camera} in this account"
                     return _fail(args, exitcodes.NO_USABLE_CAMERA, message)
             engine = DownloadEngine(backend, options, on_event=printer.handle)
-            with handle_signals(engine.cancel, signal.SIGINT):
+
+            def stop(signum: int) -> None:  # Ctrl+C, SIGTERM, SIGHUP: the same clean end
+                ended_by.append(signum)
+                engine.cancel()
+
+            with ending_signals(stop):
                 result = engine.run(camera=camera, candidates=devices)
     except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback
         code = report_error(exc)
@@ -124,7 +131,10 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(_failure_summary(args, error_message(exc)), indent=2))
         return code
     if args.json:
-        print(json.dumps(summary_dict(result), indent=2))
+        with contextlib.suppress(OSError):  # stdout may be a terminal that hung up
+            print(json.dumps(summary_dict(result), indent=2))
+    if ended_by and result.outcome is RunOutcome.CANCELLED:
+        return exitcodes.for_signal(ended_by[0])
     return exit_code_for_result(result)
 
 

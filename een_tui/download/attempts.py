@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from tenacity import RetryCallState
 
-from een_tui.api.errors import AuthError, EenError, SessionExpired
+from een_tui.api.errors import AuthError, EenError, RateLimited, RateLimitTooLong, SessionExpired
 from een_tui.download.cancellation import Cancellation, Stop
 from een_tui.download.events import (
     Event,
@@ -35,6 +35,7 @@ from een_tui.download.outcome import Outcome
 from een_tui.download.retry import failure_reason
 from een_tui.download.scheduler import BudgetExhausted, Duplicate, Scheduler
 from een_tui.download.storage import ImageTooLarge, StorageError, UnsafeName
+from een_tui.units import human_duration
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,9 @@ class Attempts:
         reason = failure_reason(exc) if exc is not None else "error"
         wait = state.upcoming_sleep
         self._outcome.failed(reason)
-        self._last_error[n] = str(exc)
+        limited = isinstance(exc, RateLimited)
+        error = f"retry in {human_duration(wait)}…" if limited else str(exc)
+        self._last_error[n] = error
         log.info("worker %d: %s failed (%s), retry in %.2fs", n, stamp, exc, wait)
         self._emit(ImageFailed(worker=n, timestamp=stamp, reason=reason, final=False))
         self._emit(
@@ -195,14 +198,15 @@ class Attempts:
                 state=WorkerState.RETRYING,
                 timestamp=stamp,
                 attempt=state.attempt_number,
-                error=str(exc),
+                error=error,
                 retry_in_s=wait,
+                rate_limited=limited,
             )
         )
 
     def _on_final_failure(self, n: int, stamp: str, exc: BaseException, attempt: int) -> None:
-        if isinstance(exc, (AuthError, StorageError)):
-            self._outcome.fatal(*fatal_error(exc))
+        if isinstance(exc, (AuthError, StorageError, RateLimitTooLong)):
+            self._outcome.fatal(*fatal_error(exc))  # a rate limit that long is account-wide
             return
         if isinstance(exc, BudgetExhausted) or self._stop.stopping:
             return  # the scheduler holds the reason; a stop is not a failure

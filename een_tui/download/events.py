@@ -55,6 +55,7 @@ class WorkerUpdate:
     attempt: int = 0
     error: str | None = None
     retry_in_s: float | None = None
+    rate_limited: bool = False  # RETRYING because of a 429: ``retry_in_s`` is the server's wait
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from een_tui.download.events import (
 )
 from een_tui.download.health import describe_camera
 from een_tui.download.progress import DownloadProgress
-from een_tui.units import human_bytes
+from een_tui.units import human_bytes, human_duration
 
 LIVE_INTERVAL_S = 0.1
 CLEAR_LINE = "\r\x1b[K"
@@ -66,11 +66,15 @@ class HeadlessPrinter:
         self.progress = DownloadProgress()  # the run's state; this class only renders it
         self._last_draw = 0.0
         self._line_shown = False
+        self._dead = False  # the stream failed: nothing more is written
+        self._rate_note_until = 0.0  # a rate-limit wait is being shown until then
 
     def handle(self, event: Event) -> None:
         """The engine's ``on_event`` callback."""
         self.progress.apply(event)
         if isinstance(event, WorkerUpdate):
+            if event.rate_limited and event.retry_in_s is not None:
+                self._rate_limited(event.retry_in_s)
             self._draw()
         elif isinstance(event, ImageSaved):
             if self.live:
@@ -101,17 +105,23 @@ class HeadlessPrinter:
                 for line in summary_lines(event):
                     self._line(line)
 
+    def _rate_limited(self, wait_s: float) -> None:
+        """One status line per wait the server imposes (not one per worker)."""
+        now = time.monotonic()
+        if now < self._rate_note_until:
+            return
+        self._rate_note_until = now + wait_s
+        self._line(f"rate limited by EEN (429): retry in {human_duration(wait_s)}…")
+
     def _line(self, text: str) -> None:
         self._clear()
-        self.stream.write(clean_text(text) + "\n")  # last line of defence: no raw controls
-        self.stream.flush()
+        self._write(clean_text(text) + "\n")  # last line of defence: no raw controls
         if self.live:
             self._draw(force=True)
 
     def _clear(self) -> None:
         if self._line_shown:
-            self.stream.write(CLEAR_LINE)
-            self.stream.flush()
+            self._write(CLEAR_LINE)
             self._line_shown = False
 
     def _draw(self, *, force: bool = False) -> None:
@@ -129,9 +139,19 @@ class HeadlessPrinter:
             f"{human_bytes(progress.bytes_saved)} | {progress.download_rate(now):.1f} images/s"
         )
         width = shutil.get_terminal_size((80, 24)).columns
-        self.stream.write(CLEAR_LINE + text[: max(10, width - 1)])
-        self.stream.flush()
+        self._write(CLEAR_LINE + text[: max(10, width - 1)])
         self._line_shown = True
+
+    def _write(self, text: str) -> None:
+        """Write and flush; a stream that fails (a terminal that hung up) is given up on, so
+        the run still ends cleanly."""
+        if self._dead:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # EIO on a hung-up terminal, EPIPE, a closed stream
+            self._dead = True
 
 
 def summary_lines(result: RunFinished) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from tenacity import Retrying
 
 from een_tui.api.backend import Backend, PreviewPlan
-from een_tui.api.errors import AuthError, EenError, PlanFailed
+from een_tui.api.errors import AuthError, EenError, PlanFailed, RateLimitTooLong
 from een_tui.api.model import Camera
 from een_tui.download.events import CameraRejected
 from een_tui.download.retry import RetryPolicy, is_retryable
@@ -67,7 +67,7 @@ def probe_image(
         try:
             _retrying(attempts, policy, sleep)(fetch, esn, stamp)
             return
-        except AuthError:
+        except (AuthError, RateLimitTooLong):  # account-wide: no other camera helps
             raise
         except (EenError, ImageTooLarge, UnsafeName) as exc:
             last = exc
@@ -102,7 +102,7 @@ def check_camera(
         raise CameraUnhealthy(str(exc)) from exc
     try:
         plan = backend.plan_previews(device.id, total, call=_retrying(attempts, policy, sleep))
-    except AuthError:
+    except (AuthError, RateLimitTooLong):
         raise
     except PlanFailed as exc:
         raise CameraUnhealthy(f"failed the health check: {exc}") from exc

@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import stat
-import threading
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,6 @@ JPEG_EOI = b"\xff\xd9"
 _PART_NAME = re.compile(r"\d{14}\.\d{3}\.jpg(\.[0-9a-f]{16})?\.part")
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _cleaned: set[Path] = set()
-_cleaned_lock = threading.Lock()
 
 
 def unique_part_path(final_path: Path) -> Path:
@@ -88,10 +86,11 @@ def _read_umask() -> int:
 def remove_stale_parts_once(folder: Path) -> None:
     """:func:`remove_stale_parts` the first time this process writes into ``folder``."""
     key = Path(folder)
-    with _cleaned_lock:
-        if key in _cleaned:
-            return
-        _cleaned.add(key)
+    # No lock: this runs in gevent's threadpool, where a (monkey-patched) threading.Lock can
+    # deadlock. Two threads racing here both clean the folder once, which is harmless.
+    if key in _cleaned:
+        return
+    _cleaned.add(key)
     remove_stale_parts(key)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from een_tui.api.client import EenClient
 from een_tui.api.model import Camera
 from een_tui.download.options import DEFAULT_COUNT, DEFAULT_OUT_DIR, DEFAULT_WORKERS
 from een_tui.logsetup import setup_logging
-from een_tui.signals import handle_signals
+from een_tui.signals import detach_terminal, ending_signals
 from een_tui.termenv import no_color_requested
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.cameras_controller import CamerasController
@@ -174,13 +173,17 @@ class App:
         setup_logging()
         with stderr_to_log():  # nothing may write over the screen
             self._spawn(self._connect)
-            try:
-                # Ctrl+C and SIGTERM: a clean exit from any screen. Afterwards a second Ctrl+C
-                # during the shutdown is a KeyboardInterrupt again (handled by the entry point).
-                with handle_signals(self._on_sigint, signal.SIGINT, signal.SIGTERM):
+            # Ctrl+C, SIGTERM and SIGHUP: a clean exit from any screen; during the shutdown
+            # they only set the exit code (a hang-up is often seen on the input first).
+            with ending_signals(self._on_signal):
+                try:
                     self.main_loop.run()
-            finally:
-                self._shutdown()
+                except urwid.InputClosedError:  # the terminal hung up (SIGHUP follows)
+                    log.info("the terminal hung up")
+                    detach_terminal()
+                    self.exit_code = exitcodes.HANGUP
+                finally:
+                    self._shutdown()
         log.info("UI closed with exit code %s", self.exit_code)
         return self.exit_code
 
@@ -197,10 +200,11 @@ class App:
         """Whether the screen on top is one that shows an image (no overlay above it)."""
         return isinstance(self.body.original_widget, ViewerScreen | DownloadScreen)
 
-    def _on_sigint(self) -> None:
-        """Ctrl+C (a real SIGINT): a clean exit from any screen, in the loop greenlet."""
-        log.info("interrupted")
-        self.exit_code = exitcodes.INTERRUPTED
+    def _on_signal(self, signum: int) -> None:
+        """Ctrl+C (a real SIGINT), SIGTERM or SIGHUP: a clean exit from any screen, in the loop
+        greenlet; the exit code is 128 + the signal number."""
+        log.info("ended by signal %d", signum)
+        self.exit_code = exitcodes.for_signal(signum)
         self.event_loop.request_exit()
 
     def quit(self, code: int = exitcodes.OK) -> None:

@@ -43,6 +43,8 @@ def thumbnail_columns(maxcol: int) -> int:
 
 def worker_state_text(update: WorkerUpdate) -> str:
     """``fetching``, ``retrying in 2s``, ``retrying in <1s``, ``saved`` ... (15 cells at most)."""
+    if update.state is WorkerState.RETRYING and update.rate_limited:
+        return "rate limited"  # the row's detail says for how long
     if update.state is WorkerState.RETRYING and update.retry_in_s is not None:
         delay = update.retry_in_s
         if delay >= 99.5:
