@@ -143,3 +143,14 @@ def test_a_rerun_reports_new_and_existing_files_apart(capsys, tmp_path, emulator
     assert slowest - 0.01 <= second["images_per_s"] <= fastest + 0.01
     text = " ".join(err.split())  # the human summary on stderr
     assert f"{second['new']} new in " in text and f"{len(kept)} already on disk" in text
+
+
+def test_the_headless_download_writes_camera_json_too(capsys, tmp_path, emulator):
+    from test_download_command import download
+
+    assert download(emulator, tmp_path, "--random", "--count", "2", "--json") == 0
+    summary = json.loads(capsys.readouterr().out)
+    folder = tmp_path / "out" / summary["camera"]["id"]
+    info = json.loads((folder / "camera.json").read_text())
+    assert info["esn"] == summary["camera"]["id"] and info["name"] == summary["camera"]["name"]
+    assert info["status"] == "online" and info["api"] == "v1" and info["downloaded_at"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 
 from een_tui import exitcodes
@@ -24,11 +25,14 @@ from een_tui.commands.common import (
     error_message,
     report_error,
 )
+from een_tui.download.camera_file import recording_camera_file
 from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import FailureKind, RunFinished, RunOutcome
 from een_tui.download.headless import HeadlessPrinter, summary_dict
 from een_tui.download.options import MAX_COUNT, DownloadOptions
 from een_tui.signals import ending_signals
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """\
 Download N distinct preview images of one camera into DIR/<ESN>/<timestamp>.jpg with
@@ -117,7 +121,10 @@ def run(args: argparse.Namespace) -> int:
                 if camera is None:
                     message = f"no camera with ESN {args.camera} in this account"
                     return _fail(args, exitcodes.NO_USABLE_CAMERA, message)
-            engine = DownloadEngine(backend, options, on_event=printer.handle)
+            on_event = recording_camera_file(  # camera.json beside the images
+                printer.handle, api=backend.api_version,
+                on_error=lambda error: log.warning("cannot write camera.json: %s", error))
+            engine = DownloadEngine(backend, options, on_event=on_event)
 
             def stop(signum: int) -> None:  # Ctrl+C, SIGTERM, SIGHUP: the same clean end
                 ended_by.append(signum)
