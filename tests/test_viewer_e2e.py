@@ -131,8 +131,8 @@ def test_q_asks_first_while_a_download_runs(ui, tmp_path):
     t.send("r")
     t.wait_for(five_workers_busy)
     t.send("q")
-    text = t.wait_for("Quit now?")
-    assert "A download is running" in flat(text) and "images saved in" in flat(text)
+    t.wait_for(lambda s: "Quit now?" in s and "A download is running" in flat(s)
+               and "images saved in" in flat(s))
     t.send("x")  # any other key: still asking
     t.send("n")
     t.wait_for(lambda s: "Quit now?" not in s and five_workers_busy(s))
