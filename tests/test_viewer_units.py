@@ -292,3 +292,15 @@ def test_a_new_image_too_soon_after_the_last_waits_for_a_later_redraw(screen, tm
     painter._placed_at -= 1.0  # the redraw it asked for, a moment later
     out = draw(screen, widget)
     assert out.count(b"\x1bP") == 1 and painter.shown[0] == str(tmp_path / "c.jpg")
+
+
+def test_a_resize_repaints_everything_and_places_the_image_anew(screen, tmp_path):
+    box, painter = painted(screen, [True], tmp_path)
+    box.set_image(jpeg(tmp_path / "a.jpg"))
+    widget = layout(box)
+    draw(screen, widget, (50, 12))
+    out = draw(screen, widget, (70, 16))
+    for row in range(1, 17):  # every row drawn again (the terminal may have reflowed)
+        assert f"\x1b[{row};1H".encode() in out or row == 1, row
+    assert out.count(b"\x1bP") == 1
+    assert painter.shown == (str(tmp_path / "a.jpg"), (10, 1, 60, 14))
