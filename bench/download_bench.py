@@ -175,6 +175,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20, help="images N")
     parser.add_argument("--repeat", type=int, default=3, help="runs per variant (median shown)")
     parser.add_argument("--in-process", action="store_true", help="emulator in this process")
+    parser.add_argument("--cameras", type=int, default=0, metavar="C",
+                        help="add the many-camera row: C cameras x 1 image, one pool of 5 "
+                             "(bench/many_cameras.py)")
     args = parser.parse_args()
     latency_s = args.latency_ms / 1000
     with emulator(args.latency_ms, args.in_process) as emu:
@@ -213,6 +216,12 @@ def main() -> None:
             "M = images fetched in the download phase (een-tui's health check saved 1 of the N "
             "before it); run = the whole run after login"
         )
+    if args.cameras:
+        from many_cameras import HEADER, many_camera_row
+        from report import print_table
+
+        print()
+        print_table(HEADER, [many_camera_row(args.cameras, 1, 5, args.latency_ms)])
 
 
 if __name__ == "__main__":

@@ -217,18 +217,41 @@ def test_camera_json_is_written_whole_and_read_back(tmp_path):
     assert info.name == "Front gate" and str(info.zone) == "Europe/Paris"
 
 
-def test_camera_json_is_written_when_a_run_is_planned_and_failure_does_not_stop_it(tmp_path):
+def test_camera_json_is_written_with_the_first_image_and_failure_does_not_stop_it(tmp_path):
+    from een_tui.download.events import ImageSaved
+
     device = camera("100abcde", "Lobby")
     seen, problems = [], []
     handle = recording_camera_file(seen.append, on_error=problems.append)
     planned = RunPlanned(camera=device, requested=1, workers=1, timestamps=(),
                          out_dir=str(tmp_path))
     handle(planned)
-    assert seen == [planned] and (tmp_path / "camera.json").exists()
+    assert seen == [planned] and not (tmp_path / "camera.json").exists()  # no image yet
+    saved = ImageSaved(worker=1, timestamp="20261201120000.000", path=str(
+        jpeg(tmp_path / "20261201120000.000.jpg")), size=100, saved=1, requested=1)
+    handle(saved)
+    assert seen == [planned, saved] and (tmp_path / "camera.json").exists()
     gone = RunPlanned(camera=device, requested=1, workers=1, timestamps=(),
-                      out_dir=str(tmp_path / "missing"))
-    handle(gone)
-    assert seen == [planned, gone] and len(problems) == 1
+                      out_dir=str(tmp_path / "missing"), already_saved=("x.jpg",))
+    handle(gone)  # the folder cannot be written: said, and the run goes on
+    assert seen[-1] is gone and len(problems) == 1
+
+
+def test_camera_json_of_a_many_camera_run_only_where_images_are(tmp_path):
+    from een_tui.download.events import ImageSaved
+    from een_tui.download.fleet import CameraOpened
+
+    good, skipped = camera("100aaaaa", "Gate"), camera("100bbbbb", "Yard")
+    handle = recording_camera_file(None, cameras=[good, skipped], api="v3")
+    for device in (good, skipped):
+        (tmp_path / device.id).mkdir()
+        handle(CameraOpened(id=device.id, name=device.name, wanted=2,
+                            out_dir=str(tmp_path / device.id)))
+    path = jpeg(tmp_path / good.id / "20261201120000.000.jpg")
+    handle(ImageSaved(worker=2, timestamp="20261201120000.000", path=str(path), size=1,
+                      saved=1, requested=2))
+    assert json.loads((tmp_path / good.id / "camera.json").read_text())["api"] == "v3"
+    assert not list((tmp_path / skipped.id).iterdir())  # skipped: its folder stays empty
 
 
 def test_cameras_with_images_on_disk(tmp_path):

@@ -12,8 +12,10 @@ from een_tui.api.client import EenClient
 from een_tui.api.credentials import Credentials
 from een_tui.api.model import Camera, CameraList
 from een_tui.api.responses import ImageHeaders
+from een_tui.api.time_range import TimeRange
 from een_tui.api.v1_login import V1LoginFlow
 from een_tui.api.v1_plan import build_plan, plan_by_listing
+from een_tui.api.v1_range import DEFAULT_PAGE, V1RangeCursor
 
 __all__ = ["V1Backend", "V1LoginFlow"]
 
@@ -71,6 +73,11 @@ class V1Backend:
             plan = PreviewPlan(esn=esn, source=plan.source,
                                timestamps=tuple(s for s in plan.timestamps if s not in skip))
         return plan
+
+    def plan_range(self, esn: str, time_range: TimeRange, *,
+                   page: int = DEFAULT_PAGE) -> V1RangeCursor:
+        """The frames of ``esn`` in ``time_range``, a page of ``/asset/list/image`` at a time."""
+        return V1RangeCursor(self.client, esn, time_range, page)
 
     def open_image(self, esn: str, timestamp: str
                    ) -> AbstractContextManager[tuple[ImageHeaders, Iterator[bytes]]]:

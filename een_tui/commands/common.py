@@ -69,10 +69,12 @@ def bounded_float(low: float, high: float | None = None) -> Callable[[str], floa
 TIMEOUT_SECONDS = bounded_float(0.001, 3600.0)  # every request has a finite timeout
 
 
-def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-    """``--count --workers --out``: shared by ``een-tui download`` and the terminal UI."""
-    parser.add_argument("--count", type=bounded_int(1, MAX_COUNT), default=DEFAULT_COUNT,
-                        metavar="N",
+def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *,
+                         count_type: Callable[[str], Any] | None = None) -> None:
+    """``--count --workers --out``: shared by ``een-tui download`` and the terminal UI
+    (``count_type``: another parser of ``--count``, e.g. one that accepts ``all``)."""
+    parser.add_argument("--count", type=count_type or bounded_int(1, MAX_COUNT),
+                        default=DEFAULT_COUNT, metavar="N",
                         help=f"distinct images to save, 1 to {MAX_COUNT} (default {DEFAULT_COUNT})")
     parser.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), default=DEFAULT_WORKERS,
                         metavar="W",

@@ -16,7 +16,7 @@ import sys
 
 from een_tui import exitcodes
 from een_tui.api.model import Camera
-from een_tui.api.timestamps import is_esn
+from een_tui.commands import download_many
 from een_tui.commands.common import (
     add_connection_options,
     add_download_options,
@@ -30,6 +30,7 @@ from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import FailureKind, RunFinished, RunOutcome
 from een_tui.download.headless import HeadlessPrinter, summary_dict
 from een_tui.download.options import MAX_COUNT, DownloadOptions
+from een_tui.download.range_spec import RangeError
 from een_tui.signals import ending_signals
 
 log = logging.getLogger(__name__)
@@ -37,25 +38,25 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """\
 Download N distinct preview images of one camera into DIR/<ESN>/<timestamp>.jpg with
 W concurrent downloads. The camera is --camera ESN, or a random online camera that passes
-a health check (--random, the default)."""
+a health check (--random, the default). With a time range or several cameras, one run
+fetches from all of them with W downloads in flight in all; files already on disk are
+not fetched again.
 
-
-def _esn(text: str) -> str:
-    if not is_esn(text.strip()) or "\n" in text:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a camera ESN (8 hex characters)")
-    return text.strip().lower()
+""" + download_many.RANGE_HELP
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of this command."""
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--camera", metavar="ESN", type=_esn, help="the camera to download from")
+    which.add_argument("--camera", metavar="ESN[,ESN...]", type=download_many.esn_list,
+                       help="the camera(s) to download from")
     which.add_argument(
         "--random",
         action="store_true",
         help="a random online camera that passes a health check (the default)",
     )
-    add_download_options(parser)
+    download_many.add_arguments(parser, which)
+    add_download_options(parser, count_type=download_many.count_or_all)
     parser.add_argument(
         "--max-attempts",
         type=bounded_int(1, 10 * MAX_COUNT),
@@ -102,7 +103,15 @@ def _find_camera(devices: list[Camera], esn: str) -> Camera | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Log in, pick the camera, download, print the summary; returns the exit code."""
+    """Log in, pick the camera(s), download, print the summary; returns the exit code."""
+    try:
+        spec = download_many.range_spec(args)
+        many = download_many.wants_fleet(args, spec)
+    except RangeError as exc:
+        print(f"een-tui download: error: {exc}", file=sys.stderr)
+        return exitcodes.USAGE
+    if many:
+        return download_many.run(args, spec)
     options = DownloadOptions(
         count=args.count,
         workers=args.workers,
@@ -117,9 +126,9 @@ def run(args: argparse.Namespace) -> int:
             devices = list(listing.cameras)
             camera = None
             if args.camera:
-                camera = _find_camera([*devices, *listing.others], args.camera)
+                camera = _find_camera([*devices, *listing.others], args.camera[0])
                 if camera is None:
-                    message = f"no camera with ESN {args.camera} in this account"
+                    message = f"no camera with ESN {args.camera[0]} in this account"
                     return _fail(args, exitcodes.NO_USABLE_CAMERA, message)
             on_event = recording_camera_file(  # camera.json beside the images
                 printer.handle, api=backend.api_version,

@@ -10,12 +10,14 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from een_tui.api.model import Camera
-from een_tui.download.events import Event, RunPlanned
+from een_tui.download.events import Event, ImageSaved, RunPlanned
+from een_tui.download.fleet import CameraOpened
 
 CAMERA_FILE = "camera.json"
 
@@ -52,20 +54,38 @@ def write_camera_file(folder: Path, camera: Camera, *, api: str = "v1",
     return target
 
 
-def recording_camera_file(on_event: Callable[[Event], None] | None, *, api: str = "v1",
+def recording_camera_file(on_event: Callable[[Any], None] | None, *, api: str = "v1",
                           on_error: Callable[[OSError], None] | None = None,
-                          ) -> Callable[[Event], None]:
-    """An event handler that writes ``camera.json`` when a run is planned (its folder exists by
-    then), then passes every event on to ``on_event``. A failure to write is reported to
+                          cameras: Iterable[Camera] = ()) -> Callable[[Any], None]:
+    """An event handler that writes ``camera.json`` into a camera's folder once it holds an
+    image (the first :class:`ImageSaved` there, or at once when the plan found images on
+    disk), then passes every event on to ``on_event``. The camera comes from a single run's
+    :class:`RunPlanned` or a many-camera run's ``CameraOpened`` (one of ``cameras``); a camera
+    skipped before any image leaves no folder behind. A failure to write is reported to
     ``on_error`` and never stops the run: the images matter more than their label."""
+    by_id = {camera.id.lower(): camera for camera in cameras if camera.id}
+    waiting: dict[str, Camera] = {}  # folder -> its camera, until its first image
+
+    def write(folder: str, camera: Camera) -> None:
+        try:
+            write_camera_file(Path(folder), camera, api=api)
+        except OSError as error:
+            if on_error is not None:
+                on_error(error)
 
     def handle(event: Event) -> None:
         if isinstance(event, RunPlanned):
-            try:
-                write_camera_file(Path(event.out_dir), event.camera, api=api)
-            except OSError as error:
-                if on_error is not None:
-                    on_error(error)
+            if event.already_saved:
+                write(event.out_dir, event.camera)
+            else:
+                waiting[os.path.normpath(event.out_dir)] = event.camera
+        elif isinstance(event, CameraOpened) and event.id.lower() in by_id:
+            waiting[os.path.normpath(event.out_dir)] = by_id[event.id.lower()]
+        elif isinstance(event, ImageSaved):
+            folder = os.path.normpath(os.path.dirname(event.path))
+            camera = waiting.pop(folder, None)
+            if camera is not None:
+                write(folder, camera)
         if on_event is not None:
             on_event(event)
 

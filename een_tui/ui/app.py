@@ -24,6 +24,7 @@ from een_tui.api.backend import Backend
 from een_tui.api.client import EenClient
 from een_tui.api.model import Camera
 from een_tui.download.options import DEFAULT_COUNT, DEFAULT_OUT_DIR, DEFAULT_WORKERS
+from een_tui.download.range_spec import RangeSpec
 from een_tui.logsetup import setup_logging
 from een_tui.signals import detach_terminal, ending_signals
 from een_tui.termenv import no_color_requested
@@ -43,6 +44,7 @@ from een_tui.ui.login_controller import LoginController, login_error_text
 from een_tui.ui.login_screen import LoginScreen
 from een_tui.ui.palette import palette
 from een_tui.ui.pixel_painter import PixelPainter
+from een_tui.ui.range_form import RangeForm
 from een_tui.ui.viewer import ViewerScreen
 from een_tui.ui.viewer_controller import ViewerController
 
@@ -144,6 +146,8 @@ class App:
             camera=options.camera,
             out_dir=options.out_dir,
             viewer=self.viewer,
+            start_many=lambda cameras: self.downloads.start_many(cameras),
+            ask_range=self.show_range_form,
         )
         self.cameras = self.camera_control.screen
         self.downloads = DownloadController(
@@ -284,6 +288,17 @@ class App:
                 self.cameras.keypress(self.main_loop.screen_size or (80, 24), "enter")
 
         self.body.original_widget = DetailsOverlay(under, device, closed)
+
+    def show_range_form(self, cameras: list[Camera]) -> None:
+        """The time range form above the camera list; a valid range starts the download."""
+        under = self.body.original_widget
+
+        def done(spec: RangeSpec | None) -> None:
+            self._restore(under)
+            if spec is not None:
+                self.downloads.start_many(cameras, spec)
+
+        self.body.original_widget = RangeForm(under, cameras, done)
 
     def _restore(self, under: urwid.Widget) -> None:
         """Close an overlay: the screen under it again."""

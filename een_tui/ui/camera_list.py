@@ -15,6 +15,7 @@ import urwid
 from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
 from een_tui.ui import glyphs
+from een_tui.ui.camera_marks import Marks
 from een_tui.ui.palette import focus_map, status_attr
 
 SORT_MODES = ("status", "name", "esn")
@@ -54,9 +55,11 @@ def fit_cell(text: str, width: int) -> str:
     return text + " " * (width - urwid.calc_width(text, 0, len(text)))
 
 
-def row_markup(device: Camera, width: int, on_disk: bool = False) -> list[tuple[str, str]]:
-    """The markup of one camera row at ``width`` cells; ``on_disk``: a mark before the name
-    (images of this camera are in the output folder)."""
+def row_markup(device: Camera, width: int, marked: bool = False,
+               on_disk: bool = False) -> list[tuple[str, str]]:
+    """The markup of one camera row at ``width`` cells (a marked camera's name starts with
+    the mark; ``on_disk``: a sign before the name, images of this camera are in the output
+    folder)."""
     cols = layout_for(width)
     attr = status_attr(device.status)
     marks = glyphs.current()
@@ -72,8 +75,11 @@ def row_markup(device: Camera, width: int, on_disk: bool = False) -> list[tuple[
     if on_disk and name_cells > 3:
         markup.append(("ok", marks.on_disk + " "))
         name_cells -= 2
+    if marked:
+        name = f"{marks.marked} {name}"
     markup.append(
-        ("body", fit_cell(name, name_cells - 1) + " " if name_cells > 1 else fit_cell(name, 1))
+        ("marked" if marked else "body",
+         fit_cell(name, name_cells - 1) + " " if name_cells > 1 else fit_cell(name, 1))
     )
     if cols.esn:
         markup.append(("dim", fit_cell(device.id or "-", cols.esn)))
@@ -130,9 +136,10 @@ class _WidthAwareRow(urwid.Widget):
 class CameraRow(_WidthAwareRow):
     """One camera: status symbol and label, recording mark, name, ESN, bridge."""
 
-    def __init__(self, device: Camera, on_disk: bool = False) -> None:
+    def __init__(self, device: Camera, marked: bool = False, on_disk: bool = False) -> None:
         super().__init__()
         self.device = device  # frozen: the cached canvases never go stale
+        self.marked = marked  # a row is rebuilt when its mark changes
         self.on_disk = on_disk
 
     def selectable(self) -> bool:
@@ -142,7 +149,7 @@ class CameraRow(_WidthAwareRow):
         return key
 
     def markup(self, width: int) -> list[tuple[str, str]]:
-        return row_markup(self.device, width, self.on_disk)
+        return row_markup(self.device, width, self.marked, self.on_disk)
 
 
 class HeaderRow(_WidthAwareRow):
@@ -166,6 +173,7 @@ class CameraWalker(urwid.ListWalker):
         self._view: list[int] = []
         self._counts: Counter = Counter()
         self._rows: dict[int, CameraRow] = {}
+        self.marked = Marks()  # for a download of several
         self.on_disk: frozenset[str] = frozenset()
         self.set_devices(devices)
 
@@ -175,6 +183,7 @@ class CameraWalker(urwid.ListWalker):
         """Replace the cameras (bridges and other devices are left out); keeps the focus camera."""
         current = self.focused_device
         self._devices = [d for d in devices if d.is_camera]
+        self.marked.keep_only(self._devices)
         self._search = [f"{d.name}\0{d.id or ''}".casefold() for d in self._devices]
         self._counts = Counter(d.status for d in self._devices)
         self._orders = {}
@@ -243,6 +252,27 @@ class CameraWalker(urwid.ListWalker):
         self._rebuild(keep=self.focused_device)
         return self.online_only
 
+    def toggle_mark(self) -> bool | None:
+        """Mark or unmark the camera under the cursor; its new state (None: no camera)."""
+        state = self.marked.toggle(self.focused_device)
+        self._forget_rows()
+        return state
+
+    def mark_shown(self) -> int:
+        """Mark every shown camera that can be downloaded from (all marked: unmark them)."""
+        count = self.marked.mark_all(self._devices[i] for i in self._view)
+        self._forget_rows()
+        return count
+
+    def _forget_rows(self) -> None:
+        self._rows = {}
+        self._modified()
+
+    @property
+    def marked_devices(self) -> list[Camera]:
+        """The marked cameras, in the account's order."""
+        return self.marked.chosen(self._devices)
+
     # ---- information --------------------------------------------------------------------------
 
     @property
@@ -278,8 +308,8 @@ class CameraWalker(urwid.ListWalker):
         row = self._rows.get(index)
         if row is None:
             device = self._devices[index]
-            marked = (device.id or "").lower() in self.on_disk
-            row = self._rows[index] = CameraRow(device, marked)
+            on_disk = (device.id or "").lower() in self.on_disk
+            row = self._rows[index] = CameraRow(device, device.id in self.marked, on_disk)
         return row
 
     def next_position(self, position: int) -> int:

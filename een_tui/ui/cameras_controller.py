@@ -41,6 +41,8 @@ class CamerasController:
         camera: str | None = None,
         out_dir: Path | None = None,
         viewer: ViewerController | None = None,
+        start_many: Callable[[list[Camera]], None] | None = None,
+        ask_range: Callable[[list[Camera]], None] | None = None,
     ) -> None:
         self.connection = connection
         self._spawn = spawn
@@ -57,6 +59,8 @@ class CamerasController:
                 refresh=self.load,
                 details=show_details,
                 view=self.view_saved,
+                download_many=start_many,
+                time_range=ask_range,
             )
         )
 

@@ -27,6 +27,8 @@ class CameraActions:
     refresh: Callable[[], None]
     details: Callable[[Camera], None]
     view: Callable[[Camera], None] | None = None  # the camera's images on disk
+    download_many: Callable[[list[Camera]], None] | None = None  # the marked cameras
+    time_range: Callable[[list[Camera]], None] | None = None  # the range form for these
 
 
 class CamerasScreen(urwid.WidgetWrap):
@@ -56,6 +58,9 @@ class CamerasScreen(urwid.WidgetWrap):
                 "online_only": self._toggle_online_only,
                 "details": self._details,
                 "download": self._download,
+                "mark": self._mark,
+                "mark_all": self._mark_all,
+                "time_range": self._time_range,
                 "random": lambda: self.actions.random(),
                 "refresh": lambda: self.actions.refresh(),
                 "view_saved": self._view_saved,
@@ -113,6 +118,8 @@ class CamerasScreen(urwid.WidgetWrap):
         walker = self.camera_list.walker
         counts = walker.status_counts()
         markup: list[tuple[str, str]] = [("body", f"{len(walker.devices)} cameras ")]
+        if walker.marked:
+            markup.append(("marked", f"{len(walker.marked)} marked "))
         marks = glyphs.current()
         for status in CameraStatus:
             if counts.get(status):
@@ -198,7 +205,43 @@ class CamerasScreen(urwid.WidgetWrap):
         if device is not None and self.actions.view is not None:
             self.actions.view(device)
 
+    def _mark(self) -> None:
+        walker = self.camera_list.walker
+        state = walker.toggle_mark()
+        if state is not None:
+            self.camera_list.move(self._list_size, "cursor_down")
+            self.say("dim", f"{len(walker.marked)} marked {glyphs.current().separator} Enter "
+                            "downloads from the marked cameras")
+
+    def _mark_all(self) -> None:
+        count = self.camera_list.walker.mark_shown()
+        self.say("dim", f"{count} marked" if count else "no camera marked")
+
+    @property
+    def marked(self) -> list[Camera]:
+        """The marked cameras (account order)."""
+        return self.camera_list.walker.marked_devices
+
+    def _time_range(self) -> None:
+        if self.actions.time_range is None:
+            return
+        marked = self.marked
+        if marked:
+            self.actions.time_range(marked)
+            return
+        device = self.camera_list.selected
+        if device is None:
+            self.say("notice", "no camera selected")
+        elif not device.usable:
+            self.say("error", f"Cannot download from {device.name}: {device.unusable_reason}")
+        else:
+            self.actions.time_range([device])  # type: ignore[misc]
+
     def _download(self) -> None:
+        marked = self.marked
+        if marked and self.actions.download_many is not None:
+            self.actions.download_many(marked)
+            return
         device = self.camera_list.selected
         if device is None:
             self.say("notice", "no camera selected")

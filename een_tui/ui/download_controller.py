@@ -16,11 +16,14 @@ from een_tui.api.model import Camera
 from een_tui.download.camera_file import recording_camera_file
 from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import Event, ImageSaved, RunFinished, RunPlanned
+from een_tui.download.fleet import FleetRun
 from een_tui.download.options import DownloadOptions
+from een_tui.download.range_spec import RangeSpec
 from een_tui.ui import keymap
 from een_tui.ui.cameras_controller import CamerasController
 from een_tui.ui.download_screen import DownloadScreen
 from een_tui.ui.eventloop import GeventEventLoop
+from een_tui.ui.fleet_screen import FleetScreen
 from een_tui.ui.image_box import BLOCKS
 from een_tui.ui.viewer_controller import ViewerController
 
@@ -62,10 +65,10 @@ class DownloadController:
             show=show, image_mode=BLOCKS, colors=colors, no_color=no_color,
             out_dir=options.out_dir,
         )
-        self.engine: DownloadEngine | None = None
-        self.screen: DownloadScreen | None = None
+        self.engine: DownloadEngine | FleetRun | None = None
+        self.screen: DownloadScreen | FleetScreen | None = None
         self.greenlet: gevent.Greenlet | None = None
-        self._pending_events: list[tuple[DownloadEngine, Event]] = []
+        self._pending_events: list[tuple[object, Event]] = []
         self._flush_alarm: Any = None
         self._last_flush = 0.0
         self._tick_alarm: Any = None
@@ -118,6 +121,42 @@ class DownloadController:
         self.greenlet = self._spawn(work)
         self._schedule_tick()
 
+    def start_many(self, cameras: list[Camera], spec: RangeSpec | None = None) -> None:
+        """Download from several ``cameras`` with one pool of workers (``--count`` images each,
+        or every frame of ``spec``'s range); one row per camera on the screen."""
+        previous = self.greenlet
+        if self.engine is not None and previous is not None and not previous.dead:
+            self.engine.cancel()
+        count = None if spec is not None else self.options.count
+        opts = DownloadOptions(count=self.options.count, workers=self.options.workers,
+                               out_dir=self.options.out_dir)
+        what = "every frame of the range" if spec is not None else f"{count} images each"
+        screen = FleetScreen(cameras, count, opts.workers, colors=self.colors,
+                             no_color=self.no_color,
+                             title=f"{len(cameras)} cameras, {what}, {opts.workers} workers")
+        assert self.connection.backend is not None
+        run = FleetRun(self.connection.backend, opts, count=count, spec=spec)
+        run.on_event = recording_camera_file(  # type: ignore[assignment]
+            lambda event: self._engine_event(run, event),
+            api=getattr(self.connection.backend, "api_version", "v1"), cameras=cameras,
+            on_error=lambda error: log.warning("cannot write camera.json: %s", error),
+        )
+        self.engine, self.screen = run, screen
+        self._pending_events.clear()
+        self._show(screen, keymap.DOWNLOAD, "Download")
+
+        def work() -> None:
+            if previous is not None:
+                previous.join()  # the cancelled run removes its .part files first
+            try:
+                run.run(cameras)
+            except Exception as exc:
+                log.exception("download failed")
+                self._in_loop(self._crashed, run, exc)
+
+        self.greenlet = self._spawn(work)
+        self._schedule_tick()
+
     def cancel(self) -> None:
         """``c``: stop the running download (the saved images stay)."""
         if self.engine is not None and self.screen is not None and self.screen.running:
@@ -132,7 +171,10 @@ class DownloadController:
         """What ``q`` asks while a download runs: what is saved so far, and where."""
         screen = self.screen
         saved, requested = (screen.progress.saved, screen.progress.requested) if screen else (0, 0)
-        folder = (screen.folder if screen else None) or "the output folder"
+        folder = getattr(screen, "folder", None) or "the output folder"
+        if isinstance(screen, FleetScreen):
+            return ("A download from several cameras is running.\n"
+                    "Quit now? The saved images stay; the rest is cancelled.")
         return (
             f"A download is running: {saved} of {requested} images saved in {folder}.\n"
             "Quit now? The saved images stay; the rest is cancelled."
@@ -141,8 +183,8 @@ class DownloadController:
     def view(self) -> None:
         """``v``: this run's images in the viewer (more join while the run goes on)."""
         screen = self.screen
-        if screen is None:
-            return
+        if not isinstance(screen, DownloadScreen):
+            return  # several cameras: their images are viewed from the camera list
         self.viewer.open_run(
             list(screen.progress.saved_paths), screen.progress.camera, folder=screen.folder,
             back=lambda: self._show(screen, keymap.DOWNLOAD, "Download"), source=self.engine,
@@ -152,7 +194,7 @@ class DownloadController:
         """``r`` after an incomplete run: the same camera again (the saved images are kept and
         not fetched again, so only the missing ones are)."""
         screen = self.screen
-        finished = screen.progress.finished if screen is not None else None
+        finished = screen.progress.finished if isinstance(screen, DownloadScreen) else None
         if finished is None or finished.camera is None or finished.saved >= finished.requested:
             return
         self.start(finished.camera)
@@ -172,11 +214,11 @@ class DownloadController:
 
     # ---- events -------------------------------------------------------------------------------
 
-    def _crashed(self, engine: DownloadEngine, exc: BaseException) -> None:
+    def _crashed(self, engine: object, exc: BaseException) -> None:
         if engine is self.engine and self.screen is not None:
             self.screen.note("error", f"download stopped: {exc}")
 
-    def _engine_event(self, engine: DownloadEngine, event: Event) -> None:
+    def _engine_event(self, engine: object, event: Event) -> None:
         """Called by the engine in worker greenlets: queue, and schedule one coalesced flush."""
         self._pending_events.append((engine, event))
         if self._flush_alarm is None:
@@ -190,7 +232,7 @@ class DownloadController:
         events, self._pending_events = self._pending_events, []
         for engine, event in events:
             if engine is self.engine and self.screen is not None:
-                self.screen.apply(event)
+                self.screen.apply(event)  # type: ignore[arg-type]
                 if isinstance(event, RunPlanned):
                     for path in event.already_saved:
                         self.viewer.add(engine, path)

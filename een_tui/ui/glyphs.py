@@ -35,6 +35,7 @@ class GlyphSet:
     left_quote: str
     right_quote: str
     half_block: str
+    marked: str = "+"  # a camera marked for a download of several
 
     def status(self, status: CameraStatus) -> str:
         """The one-character mark of a camera status (reads without colour)."""
@@ -64,6 +65,7 @@ UNICODE = GlyphSet(
     left_quote="“",
     right_quote="”",
     half_block="▀",
+    marked="✓",
 )
 
 ASCII = GlyphSet(

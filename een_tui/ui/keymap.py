@@ -80,6 +80,11 @@ KEY_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding(
         "download", ("enter",), "download previews from the selected camera", CAMERAS, "download"
     ),
+    KeyBinding("mark", (" ",), "mark or unmark a camera (Enter: download the marked)",
+               CAMERAS, "mark"),
+    KeyBinding("mark_all", ("*",), "mark all cameras shown (again: unmark them)", CAMERAS),
+    KeyBinding("time_range", ("t",), "download a time range from the marked or selected",
+               CAMERAS, "range"),
     KeyBinding("random", ("r",), "download from a random healthy camera", CAMERAS, "random"),
     KeyBinding("refresh", ("R",), "reload the camera list", CAMERAS, "reload"),
     KeyBinding(
@@ -205,6 +210,7 @@ def keys_for(command: str, context: str | None = None) -> tuple[str, ...]:
 def key_label(key: str) -> str:
     """How a key is written for people: ``ctrl c`` -> ``Ctrl+C``, ``page up`` -> ``PgUp``."""
     special = {
+        " ": "Space",
         "page up": "PgUp",
         "page down": "PgDn",
         "esc": "Esc",

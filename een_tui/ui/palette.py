@@ -24,6 +24,7 @@ _ENTRIES: dict[str, tuple[str, str, str, str, str]] = {
     "notice": ("yellow", "default", "bold", "#fd0", "default"),
     "ok": ("light green", "default", "", "#5f5", "default"),
     "recording": ("light red", "default", "", "#f44", "default"),
+    "marked": ("light cyan,bold", "default", "bold", "#5df,bold", "default"),
     "edit": ("white", "dark gray", "underline", "#fff", "g23"),
     "edit_focus": ("white,bold", "dark blue", "standout", "#fff,bold", "#008"),
     "button": ("light gray", "default", "", "#ccc", "default"),
