@@ -73,3 +73,15 @@ def test_two_factor_account_from_the_environment_is_asked_for_the_code(emulator,
         assert t.wait_exit() == 0
     finally:
         t.close()
+
+
+def test_a_bad_graphics_setting_is_a_usage_error(tmp_path):
+    t = Terminal(["--demo", "--out", str(tmp_path / "out")], cols=80, rows=24,
+                 term="xterm-256color", env={"EEN_GRAPHICS": "hologram"})
+    try:
+        assert t.wait_exit() == 2
+        said = bytes(t.raw).decode()
+        assert "graphics must be one of auto, kitty, iterm, sixel, blocks, none" in said
+        assert "Traceback" not in said
+    finally:
+        t.close()
