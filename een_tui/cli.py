@@ -16,6 +16,7 @@ from een_tui.commands import (  # noqa: E402
     cameras,
     download,
     emulator,
+    login,
     logout,
     sheet,
     timelapse,
@@ -23,7 +24,7 @@ from een_tui.commands import (  # noqa: E402
 )
 from een_tui.commands.early_options import apply_early_options  # noqa: E402
 
-COMMANDS = (cameras, download, emulator, logout, timelapse, sheet)
+COMMANDS = (cameras, download, emulator, login, logout, timelapse, sheet)
 
 
 def build_parser() -> argparse.ArgumentParser:

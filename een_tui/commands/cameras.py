@@ -47,8 +47,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "List the account's cameras with their status decoded from the EEN status bitmask,\n"
             "sorted by status then name: a table and a summary line on stdout, or with --json\n"
             "an array of objects with id, name, type, status (online, off, internet_offline,\n"
-            "offline, password_needed, unknown), recording, status_bits, is_unsupported,\n"
-            "bridges and usable. Colour only on a terminal, never with NO_COLOR set."),
+            "offline, password_needed, unknown), recording, status_bits (v1) or\n"
+            "connection_status (v3: the API's own value), is_unsupported, bridges and\n"
+            "usable. Colour only on a terminal, never with NO_COLOR set."),
         epilog=exitcodes.EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_arguments(p)
     p.set_defaults(run=run)
@@ -84,7 +85,9 @@ def sort_key(device: Camera) -> tuple[int, str, str]:
 
 
 def device_json(device: Camera) -> dict:
-    """One element of ``--json``: stable machine names, raw bits kept."""
+    """One element of ``--json``: stable machine names, the API's own status kept
+    (``status_bits`` for v1, ``connection_status`` for v3)."""
+    raw = device.raw_status
     return {
         "id": device.id,
         "name": device.name,
@@ -93,6 +96,7 @@ def device_json(device: Camera) -> dict:
         "status_label": device.status.label,
         "recording": device.recording,
         "status_bits": device.status_bits,
+        "connection_status": raw if isinstance(raw, str) else None,
         "status_bit_names": list(device.extra.get("status_bit_names") or ()),
         "is_unsupported": not device.supported,
         "bridges": list(device.bridges),

@@ -115,6 +115,35 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--demo", action="store_true", default=False,
                        help="use the embedded EEN emulator and its demo account (no network)")
     group.add_argument("--password", nargs="?", action=RefusePasswordFlag, help=argparse.SUPPRESS)
+    add_api_options(group)
+
+
+def add_api_options(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--api --auth-url --client-id --client-secret-file --redirect-uri`` (EEN API v3)."""
+    group.add_argument("--api", choices=("v1", "v3"), default=None,
+                       help="EEN API version (EEN_API; default v3 when a v3 client id, "
+                            "EEN_ACCESS_TOKEN or a cached v3 login exists, else v1)")
+    group.add_argument("--auth-url", metavar="URL", default=None,
+                       help="v3 auth host (EEN_AUTH_URL; default "
+                            "https://auth.eagleeyenetworks.com)")
+    group.add_argument("--client-id", metavar="ID", default=None,
+                       help="v3 client id of your EEN application (EEN_CLIENT_ID)")
+    group.add_argument("--client-secret-file", metavar="FILE", default=None,
+                       help="read the v3 client secret from the first line of FILE "
+                            "(or EEN_CLIENT_SECRET; never on the command line)")
+    group.add_argument("--redirect-uri", metavar="URI", default=None,
+                       help="v3 redirect URI registered with EEN (EEN_REDIRECT_URI; default "
+                            "http://127.0.0.1:3333/callback)")
+    group.add_argument("--client-secret", nargs="?", action=RefuseSecretFlag,
+                       help=argparse.SUPPRESS)
+
+
+class RefuseSecretFlag(argparse.Action):
+    """``--client-secret`` exists only to say no, like ``--password``."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error("there is no --client-secret option (it would show in ps and shell "
+                     "history): use EEN_CLIENT_SECRET or --client-secret-file FILE")
 
 
 class RefusePasswordFlag(argparse.Action):
@@ -143,6 +172,12 @@ def ask_two_factor_code(method: str, destination: str) -> str:
         raise errors.TwoFactorFailed("no two-factor code entered (end of input)") from None
 
 
+def show_login_line(text: str) -> None:
+    """One line of the v3 browser login (the address, a hint) on stderr; the address is kept
+    whole (a terminal wraps it, and it must be copied exactly)."""
+    print(clean_text(text, squeeze=True), file=sys.stderr, flush=True)
+
+
 def quiet_ctrl_c() -> None:
     """Ctrl+C while a greenlet waits on the network still ends the command (KeyboardInterrupt
     reaches it: one line, exit 130), without gevent's hub printing it on stderr first."""
@@ -159,9 +194,11 @@ def connect(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
     is true and stdin is a terminal. ``--demo`` uses the embedded emulator."""
     setup_logging()
     quiet_ctrl_c()
-    ask = ask_two_factor_code if prompt and stdin_is_terminal() else None
-    with opened(args, pool_size=pool_size, prompt=prompt, ask_code=ask,
-                warn=print_warning) as connection:
+    terminal = prompt and stdin_is_terminal()
+    ask = ask_two_factor_code if terminal else None
+    show = show_login_line if terminal else None  # v3: a browser login only on a terminal
+    with opened(args, pool_size=pool_size, prompt=prompt, ask_code=ask, warn=print_warning,
+                login_input=sys.stdin if terminal else None, show=show) as connection:
         assert connection.backend is not None
         yield connection.backend
 

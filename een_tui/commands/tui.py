@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return exitcodes.USAGE
-    from een_tui.connect import AccountConnection, DemoConnection
+    from een_tui.connect import AccountConnection, DemoConnection, demo_api
     from een_tui.ui.app import App, AppOptions
 
     try:
@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
             emulator_options["image_latency_ms"] = args.demo_image_latency_ms
             emulator_options["jitter_ms"] = 0
         connection = DemoConnection(
-            pool_size=args.workers, timeout=args.timeout, emulator_options=emulator_options
+            pool_size=args.workers, timeout=args.timeout, emulator_options=emulator_options,
+            api=demo_api(args),
         )
     else:
         connection = AccountConnection(args, pool_size=args.workers)

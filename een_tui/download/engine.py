@@ -110,11 +110,19 @@ class DownloadEngine:
             finally:
                 stop.shutdown()
                 self._scheduler.close()
-            result = outcome.finish(self._scheduler)
+            result = outcome.finish(self._scheduler, self._shortfall(outcome))
             self._emit(result)
             return result
         finally:
             stop.end()
+
+    def _shortfall(self, outcome: Outcome) -> str | None:
+        """Why the backend found no more frames of the run's camera (v3), or None."""
+        reason = getattr(self.backend, "shortfall_reason", None)
+        camera = outcome.camera
+        if reason is None or camera is None or camera.id is None:
+            return None
+        return reason(str(camera.id))
 
     def _download(
         self,
