@@ -48,20 +48,22 @@ def asset_timestamp(value: str | None) -> str | None:
 
 def image_headers(headers: Mapping[str, str]) -> ImageHeaders:
     """Parse the ``X-Ee-*`` and content headers of an image answer."""
-    length = headers.get("Content-Length")
-    try:
-        content_length = int(length) if length is not None else None
-    except ValueError:
-        content_length = None
-    if content_length is not None and content_length < 0:
-        content_length = None
     return ImageHeaders(
         timestamp=asset_timestamp(headers.get("X-Ee-Timestamp")),
         prev=asset_timestamp(headers.get("X-Ee-Prev")),
         next=asset_timestamp(headers.get("X-Ee-Next")),
-        content_type=_header_text(headers.get("Content-Type")),
-        content_length=content_length,
+        content_type=header_text(headers.get("Content-Type")),
+        content_length=content_length(headers),
     )
+
+
+def content_length(headers: Mapping[str, str]) -> int | None:
+    """``Content-Length`` as a count of bytes; None when absent, malformed or negative."""
+    try:
+        length = int(headers["Content-Length"])
+    except (KeyError, ValueError):
+        return None
+    return length if length >= 0 else None
 
 
 def server_message(headers: Mapping[str, str], body: bytes) -> str | None:
@@ -160,7 +162,8 @@ def _one_line(text: str) -> str:
     return clean_text(text, 300, squeeze=True)
 
 
-def _header_text(value: str | None) -> str | None:
+def header_text(value: str | None) -> str | None:
+    """A header's value cleaned for display (one line, at most ``MAX_HEADER_CHARS``)."""
     return None if value is None else clean_text(value, MAX_HEADER_CHARS, squeeze=True)
 
 
