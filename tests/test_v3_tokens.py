@@ -111,6 +111,28 @@ def test_unreadable_or_plain_http_cache_is_ignored(tmp_path):
     assert cache.load("https://auth.eagleeyenetworks.com", "cid") is None
 
 
+
+def test_a_token_file_others_may_write_or_a_symlink_is_ignored_with_a_warning(tmp_path):
+    warnings: list[str] = []
+    cache = TokenCache(tmp_path / "state", warn=warnings.append)
+    auth = "https://auth.eagleeyenetworks.com"
+    cache.save(CachedTokens(auth, "cid", TokenSet("acc-1", "ref-1", 2e9, None)))
+    path = cache.path_for(auth, "cid")
+    path.chmod(0o666)
+    assert cache.load(auth, "cid") is None
+    assert cache.client_ids() == []
+    assert "may be written by other users (permissions 0666)" in warnings[0]
+    path.chmod(0o600)
+    elsewhere = tmp_path / "planted.json"
+    path.replace(elsewhere)
+    path.symlink_to(elsewhere)
+    assert cache.load(auth, "cid") is None
+    assert cache.client_ids() == []
+    path.unlink()
+    elsewhere.replace(path)
+    assert cache.load(auth, "cid").tokens.refresh_token == "ref-1"
+    assert cache.client_ids() == ["cid"]
+
 def test_refused_refresh_means_log_in_again_and_forgets_the_cache(fake, tmp_path):
     backend = logged_in(fake, tmp_path)
     fake.app.expire_access()
