@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from een_tui.api import errors
+from een_tui.api.bounds import MAX_ERROR_BODY
 from een_tui.api.text import clean_text
 
 MAX_HEADER_CHARS = 200  # a header quoted in a message or shown
@@ -71,13 +72,20 @@ def server_message(headers: Mapping[str, str], body: bytes) -> str | None:
     message = headers.get("X-Ee-Server-Message")
     if message:
         return _one_line(message)
-    try:
-        data = json.loads(body[:65536].decode("utf-8", "replace")) if body else None
-    except ValueError:
-        return None
-    if isinstance(data, dict) and isinstance(data.get("message"), str) and data["message"]:
+    data = error_json(body)
+    if isinstance(data.get("message"), str) and data["message"]:
         return _one_line(data["message"])
     return None
+
+
+def error_json(body: bytes) -> dict:
+    """The JSON object of an error body (its first ``MAX_ERROR_BODY`` bytes); empty when the
+    body is empty, not JSON or not an object."""
+    try:
+        data = json.loads(body[:MAX_ERROR_BODY].decode("utf-8", "replace")) if body else None
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:

@@ -3,17 +3,15 @@ typed errors v1 uses, and the ``X-Een-*`` image headers. All of it is hostile un
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from een_tui.api import errors
-from een_tui.api.responses import content_length, header_text, retry_after_seconds
+from een_tui.api.responses import content_length, error_json, header_text, retry_after_seconds
 from een_tui.api.text import clean_text
 from een_tui.api.v3.timestamps import parse_v3_timestamp
 
-MAX_ERROR_BODY = 65536
 MAX_TOKEN_LENGTH = 4096
 
 
@@ -32,12 +30,7 @@ class V3Problem:
 
 def read_problem(body: bytes) -> V3Problem:
     """Parse a v3 (or OAuth ``{"error","error_description"}``) error body, tolerantly."""
-    try:
-        data = json.loads(body[:MAX_ERROR_BODY].decode("utf-8", "replace")) if body else None
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        return V3Problem(None, None, None)
+    data = error_json(body)
     reason = None
     details = data.get("details")
     if isinstance(details, list):
