@@ -7,14 +7,16 @@ import json
 import os
 import sys
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from een_tui import exitcodes
-from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
-from een_tui.commands.common import add_connection_options, connect, report_error
+from een_tui.commands.arguments import add_connection_options
 from een_tui.termenv import no_color_requested
 from een_tui.ui.glyphs import UNICODE
+
+if TYPE_CHECKING:
+    from een_tui.api.model import Camera
 
 # ANSI SGR colours per status, used only on a terminal without NO_COLOR.
 _COLOURS = {
@@ -57,6 +59,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Log in, fetch the device list, print it."""
+    from een_tui.commands.common import connect, report_error  # what running needs
+
     try:
         with connect(args, pool_size=1) as backend:
             listing = backend.list_cameras()

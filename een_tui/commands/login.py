@@ -13,16 +13,7 @@ import argparse
 import sys
 
 from een_tui import exitcodes
-from een_tui.api.credentials import stdin_is_terminal
-from een_tui.commands.common import (
-    add_connection_options,
-    ask_two_factor_code,
-    print_warning,
-    quiet_ctrl_c,
-    report_error,
-    show_login_line,
-)
-from een_tui.logsetup import setup_logging
+from een_tui.commands.arguments import add_connection_options
 
 DESCRIPTION = """\
 Log in to EEN and cache the login for the other commands.
@@ -44,7 +35,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Log in (fresh, whatever is cached) and say who is logged in."""
+    from een_tui.api.credentials import stdin_is_terminal  # what running needs: see cli.py
+    from een_tui.commands.common import (
+        ask_two_factor_code,
+        print_warning,
+        quiet_ctrl_c,
+        report_error,
+        show_login_line,
+    )
     from een_tui.connect import AccountConnection, DemoConnection, demo_api
+    from een_tui.logsetup import setup_logging
 
     connection: AccountConnection | DemoConnection | None = None
     try:

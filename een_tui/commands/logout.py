@@ -5,20 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from een_tui import config, exitcodes, v3_config
-from een_tui.api import errors
-from een_tui.api.client import EenClient
-from een_tui.api.session_cache import CachedSession, SessionCache
-from een_tui.api.settings import ConnectionSettings
-from een_tui.commands.common import (
-    TIMEOUT_SECONDS,
-    add_api_options,
-    connection_flags,
-    quiet_ctrl_c,
-    report_error,
-)
-from een_tui.logsetup import setup_logging
+from een_tui import exitcodes
+from een_tui.commands.arguments import TIMEOUT_SECONDS, add_api_options
+
+if TYPE_CHECKING:
+    from een_tui.api import errors
+    from een_tui.api.session_cache import CachedSession, SessionCache
+    from een_tui.api.settings import ConnectionSettings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +40,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Log out every matching cached session; the cache files are removed in any case."""
+    from een_tui import config, v3_config  # what running needs (not --help): see cli.py
+    from een_tui.api.session_cache import SessionCache
+    from een_tui.commands.common import connection_flags, quiet_ctrl_c, report_error
+    from een_tui.logsetup import setup_logging
+
     try:
         setup_logging()
         quiet_ctrl_c()
@@ -76,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
 def _logout_one(settings: ConnectionSettings, cache: SessionCache,
                 session: CachedSession) -> errors.EenError | None:
     """Log one cached session out; returns the error when EEN could not be told."""
+    from een_tui.api import errors
+    from een_tui.api.client import EenClient
+
     client = EenClient(settings, session_cache=cache, pool_size=1)
     client.username = session.username
     try:
@@ -94,6 +97,9 @@ def _logout_one(settings: ConnectionSettings, cache: SessionCache,
 def _logout_v3(values: dict) -> int:
     """Revoke the cached v3 login at ``/oauth2/revoke`` and delete the cached tokens (they go
     whatever EEN answers)."""
+    from een_tui import v3_config
+    from een_tui.api import errors
+
     environ = {k: v for k, v in os.environ.items() if k != "EEN_ACCESS_TOKEN"}
     try:
         backend = v3_config.v3_backend(values, pool_size=1, environ=environ)

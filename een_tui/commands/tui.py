@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from een_tui import exitcodes
-from een_tui.commands.common import add_connection_options, add_download_options, report_error
+from een_tui.commands.arguments import add_connection_options, add_download_options
 from een_tui.termenv import dumb_terminal
 
 # The embedded demo answers images about as slowly as a real camera behind EEN's cloud does
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return exitcodes.USAGE
+    from een_tui.commands.common import report_error
     from een_tui.connect import AccountConnection, DemoConnection, demo_api
     from een_tui.ui.app import App, AppOptions
 
