@@ -133,6 +133,23 @@ def test_a_token_file_others_may_write_or_a_symlink_is_ignored_with_a_warning(tm
     assert cache.load(auth, "cid").tokens.refresh_token == "ref-1"
     assert cache.client_ids() == ["cid"]
 
+
+@pytest.mark.parametrize("api_url", [
+    "https://evil.example.com",
+    "https://api.c001.eagleeyenetworks.com.evil.example.com",
+    "https://api.c001.eagleeyenetworks.com:8443",
+])
+def test_a_cache_pointing_the_token_elsewhere_is_ignored(tmp_path, api_url):
+    warnings: list[str] = []
+    cache = TokenCache(tmp_path, warn=warnings.append)
+    auth = "https://auth.eagleeyenetworks.com"
+    cache.save(CachedTokens(auth, "cid", TokenSet("acc-1", "ref-1", 2e9, api_url)))
+    assert cache.load(auth, "cid") is None
+    assert "is not one this login gives" in warnings[0]
+    cache.save(CachedTokens(auth, "cid", TokenSet("acc-1", "ref-1", 2e9,
+                                                  "https://api.c001.eagleeyenetworks.com")))
+    assert cache.load(auth, "cid").tokens.api_url == "https://api.c001.eagleeyenetworks.com"
+
 def test_refused_refresh_means_log_in_again_and_forgets_the_cache(fake, tmp_path):
     backend = logged_in(fake, tmp_path)
     fake.app.expire_access()

@@ -1,7 +1,8 @@
 """The v3 token cache: one mode-0600 JSON file per (auth host, client id), written atomically.
 
 Like the v1 session cache (:mod:`een_tui.api.private_files`), a file that another user owns or
-may write, a symlink, or an oversized file is ignored with a warning."""
+may write, a symlink, an oversized file, or one that names an API host outside the EEN domain
+for an EEN auth host is ignored with a warning."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from een_tui.api.errors import ConfigurationError
 from een_tui.api.private_files import Distrusted, read_private, remove_file, write_private
-from een_tui.api.settings import checked_base_url
+from een_tui.api.settings import EEN_DOMAIN, checked_base_url
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,11 @@ class TokenCache:
             return None
         if (cached.auth_url, cached.client_id) != (auth_url, client_id):
             return None
+        if not _plausible_api_url(cached):
+            self._warn(f"ignoring the token cache {path}: its API host "
+                       f"{urlsplit(cached.tokens.api_url or '').netloc!r} is not one this "
+                       "login gives")
+            return None
         return cached
 
     def save(self, cached: CachedTokens) -> None:
@@ -123,3 +130,16 @@ class TokenCache:
     def delete(self, auth_url: str, client_id: str) -> bool:
         """Remove the cached tokens; True when there were some."""
         return remove_file(self.path_for(auth_url, client_id))
+
+
+def _plausible_api_url(cached: CachedTokens) -> bool:
+    """An EEN auth host gives API hosts in the EEN domain, over https on the default port (an
+    edited cache must not send the access token elsewhere); other auth hosts (the emulator, a
+    test server) are taken at their word, as ``httpsBaseUrl`` is."""
+    api_url = cached.tokens.api_url
+    auth_host = urlsplit(cached.auth_url).hostname or ""
+    if api_url is None or not (auth_host == EEN_DOMAIN or auth_host.endswith("." + EEN_DOMAIN)):
+        return True
+    api = urlsplit(api_url)
+    return (api.scheme == "https" and api.port is None and not api.path.strip("/")
+            and (api.hostname or "").endswith("." + EEN_DOMAIN))
