@@ -212,3 +212,15 @@ def test_token_answer_without_a_base_url_keeps_the_override(fake, tmp_path):
     flow.finish(fake.app.issue_code())
     assert backend.client.api_url == fake.url  # loopback auth host over http: http here too
     assert backend.user()["id"] == "u1"
+
+
+
+def test_the_client_secret_is_redacted_once_the_token_endpoint_uses_it():
+    from een_tui.api.secrets import redact
+    from een_tui.api.v3.tokens import TokenEndpoint
+
+    secret = "client-s3cret-value-42"
+    assert secret in redact(f"header {secret}")
+    TokenEndpoint(OAuthClient(CLIENT_ID, secret, REDIRECT_URI,
+                              auth_url="https://auth.eagleeyenetworks.com"))
+    assert "s3cret" not in redact(f"header {secret} and {secret!r}")
