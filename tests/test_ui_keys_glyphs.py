@@ -16,7 +16,8 @@ from een_tui.api.status import CameraStatus
 from een_tui.termenv import can_encode, dumb_terminal, no_color_requested
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.app import App, AppOptions
-from een_tui.ui.camera_list import CameraList, fit_cell
+from een_tui.ui.camera_list import CameraList
+from een_tui.ui.camera_rows import fit_cell
 from een_tui.ui.confirm import ConfirmQuit
 from een_tui.ui.help import HelpOverlay
 from een_tui.ui.image_box import ImageBox

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from test_ui_widgets import OFF_BITS, camera
 
-from een_tui.ui.camera_list import CameraWalker, row_markup
+from een_tui.ui.camera_list import CameraWalker
+from een_tui.ui.camera_rows import row_markup
 
 
 def cams():

@@ -21,7 +21,8 @@ from een_tui.download.events import (
     WorkerUpdate,
 )
 from een_tui.ui import glyphs, keymap
-from een_tui.ui.camera_list import CameraList, CameraWalker, layout_for
+from een_tui.ui.camera_list import CameraList, CameraWalker
+from een_tui.ui.camera_rows import layout_for
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
 from een_tui.ui.details import DetailsOverlay
 from een_tui.ui.download_screen import DownloadScreen, WorkerRow

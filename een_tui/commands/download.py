@@ -9,8 +9,6 @@ it, and the exit code is 128 + the signal number (130, 143, 129).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import logging
 import sys
 from typing import TYPE_CHECKING
@@ -18,7 +16,6 @@ from typing import TYPE_CHECKING
 from een_tui import exitcodes
 from een_tui.commands import download_many
 from een_tui.commands.arguments import add_connection_options, add_download_options, bounded_int
-from een_tui.download.events import FailureKind, RunFinished, RunOutcome
 from een_tui.download.options import MAX_COUNT, DownloadOptions
 from een_tui.download.range_spec import RangeError
 
@@ -73,20 +70,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def exit_code_for_result(result: RunFinished) -> int:
-    """0 all saved, 130 cancelled, 5 fewer than asked, 4 no camera, 3 auth, else 1."""
-    if result.outcome is RunOutcome.DONE:
-        return exitcodes.OK
-    if result.outcome is RunOutcome.CANCELLED:
-        return exitcodes.INTERRUPTED
-    if result.outcome is RunOutcome.INCOMPLETE:
-        return exitcodes.INCOMPLETE
-    return {
-        FailureKind.NO_USABLE_CAMERA: exitcodes.NO_USABLE_CAMERA,
-        FailureKind.AUTH: exitcodes.AUTH_FAILED,
-    }.get(result.error_kind, exitcodes.ERROR)
-
-
 def _find_camera(devices: list[Camera], esn: str) -> Camera | None:
     for device in devices:
         if isinstance(device.id, str) and device.id.lower() == esn:
@@ -104,11 +87,11 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.USAGE
     if many:
         return download_many.run(args, spec)
-    from een_tui.commands.common import connect, error_message, report_error
+    from een_tui.commands.common import connect
+    from een_tui.commands.run_end import RunEnd
     from een_tui.download.camera_file import recording_camera_file
     from een_tui.download.engine import DownloadEngine
     from een_tui.download.headless import HeadlessPrinter, summary_dict
-    from een_tui.signals import ending_signals
 
     options = DownloadOptions(
         count=args.count,
@@ -117,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         attempt_budget=args.max_attempts,
     )
     printer = HeadlessPrinter(sys.stderr, summary=True)
-    ended_by: list[int] = []  # the signal that cancelled the run, if one did
+    end = RunEnd(args, lambda message: _failure_summary(args, message))
     try:
         with connect(args, pool_size=options.workers) as backend:
             listing = backend.list_cameras()
@@ -127,36 +110,15 @@ def run(args: argparse.Namespace) -> int:
                 camera = _find_camera([*devices, *listing.others], args.camera[0])
                 if camera is None:
                     message = f"no camera with ESN {args.camera[0]} in this account"
-                    return _fail(args, exitcodes.NO_USABLE_CAMERA, message)
+                    return end.fail(exitcodes.NO_USABLE_CAMERA, message)
             on_event = recording_camera_file(  # camera.json beside the images
                 printer.handle, api=backend.api_version,
                 on_error=lambda error: log.warning("cannot write camera.json: %s", error))
             engine = DownloadEngine(backend, options, on_event=on_event)
-
-            def stop(signum: int) -> None:  # Ctrl+C, SIGTERM, SIGHUP: the same clean end
-                ended_by.append(signum)
-                engine.cancel()
-
-            with ending_signals(stop):
-                result = engine.run(camera=camera, candidates=devices)
+            result = end.run(lambda: engine.run(camera=camera, candidates=devices), engine.cancel)
     except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback
-        code = report_error(exc)
-        if args.json:
-            print(json.dumps(_failure_summary(args, error_message(exc)), indent=2))
-        return code
-    if args.json:
-        with contextlib.suppress(OSError):  # stdout may be a terminal that hung up
-            print(json.dumps(summary_dict(result), indent=2))
-    if ended_by and result.outcome is RunOutcome.CANCELLED:
-        return exitcodes.for_signal(ended_by[0])
-    return exit_code_for_result(result)
-
-
-def _fail(args: argparse.Namespace, code: int, message: str) -> int:
-    print(f"een-tui: error: {message}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(_failure_summary(args, message), indent=2))
-    return code
+        return end.failed(exc)
+    return end.finished(result, summary_dict)
 
 
 def _failure_summary(args: argparse.Namespace, message: str) -> dict:

@@ -5,22 +5,15 @@ one pool of W workers for all cameras)."""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
 from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
 from een_tui.api.timestamps import is_esn
-from een_tui.download.events import FailureKind, RunOutcome
 from een_tui.download.options import MAX_COUNT, DownloadOptions
 from een_tui.download.range_spec import RangeError, RangeSpec
-
-if TYPE_CHECKING:  # the runner's modules are imported by run(), not by the parser
-    from een_tui.download.fleet import FleetFinished
 
 STATUSES = [s.value for s in CameraStatus]
 
@@ -124,66 +117,33 @@ def select(cameras: Sequence[Camera], others: Sequence[Camera], args: argparse.N
     return chosen, None
 
 
-def exit_code(result: FleetFinished) -> int:
-    """0 all done, 130 cancelled, 5 some camera short or skipped, 4 none usable, 3 auth."""
-    if result.outcome is RunOutcome.DONE:
-        return exitcodes.OK
-    if result.outcome is RunOutcome.CANCELLED:
-        return exitcodes.INTERRUPTED
-    if result.outcome is RunOutcome.INCOMPLETE:
-        return exitcodes.INCOMPLETE
-    return {FailureKind.NO_USABLE_CAMERA: exitcodes.NO_USABLE_CAMERA,
-            FailureKind.AUTH: exitcodes.AUTH_FAILED}.get(result.error_kind, exitcodes.ERROR)
-
-
 def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
     """Log in, choose the cameras, download, print the summary; returns the exit code."""
-    from een_tui.commands.common import connect, error_message, report_error
+    from een_tui.commands.common import connect
+    from een_tui.commands.run_end import RunEnd
     from een_tui.download.camera_file import recording_camera_file
     from een_tui.download.fleet import FleetRun
     from een_tui.download.fleet_report import FleetPrinter, fleet_summary_dict
-    from een_tui.signals import ending_signals
 
     options = DownloadOptions(count=args.count or 1, workers=args.workers, out_dir=args.out,
                               attempt_budget=args.max_attempts)
     printer = FleetPrinter(sys.stderr)
-    ended_by: list[int] = []  # the signal that cancelled the run, if one did
+    end = RunEnd(args, _failure)
     try:
         with connect(args, pool_size=options.workers) as backend:
             listing = backend.list_cameras()
             cameras, problem = select(listing.cameras, listing.others, args)
             if problem is not None:
-                return _fail(args, exitcodes.NO_USABLE_CAMERA, problem)
+                return end.fail(exitcodes.NO_USABLE_CAMERA, problem)
             if not cameras:
-                return _fail(args, exitcodes.NO_USABLE_CAMERA, "no camera matches")
+                return end.fail(exitcodes.NO_USABLE_CAMERA, "no camera matches")
             on_event = recording_camera_file(  # camera.json beside each camera's images
                 printer.handle, api=backend.api_version, cameras=cameras)
             fleet = FleetRun(backend, options, count=args.count, spec=spec, on_event=on_event)
-
-            def stop(signum: int) -> None:  # Ctrl+C, SIGTERM, SIGHUP: the same clean end
-                ended_by.append(signum)
-                fleet.cancel()
-
-            with ending_signals(stop):
-                result = fleet.run(cameras)
+            result = end.run(lambda: fleet.run(cameras), fleet.cancel)
     except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback
-        code = report_error(exc)
-        if args.json:
-            print(json.dumps(_failure(error_message(exc)), indent=2))
-        return code
-    if args.json:
-        with contextlib.suppress(OSError):  # stdout may be a terminal that hung up
-            print(json.dumps(fleet_summary_dict(result), indent=2))
-    if ended_by and result.outcome is RunOutcome.CANCELLED:
-        return exitcodes.for_signal(ended_by[0])
-    return exit_code(result)
-
-
-def _fail(args: argparse.Namespace, code: int, message: str) -> int:
-    print(f"een-tui: error: {message}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(_failure(message), indent=2))
-    return code
+        return end.failed(exc)
+    return end.finished(result, fleet_summary_dict)
 
 
 def _failure(message: str) -> dict:

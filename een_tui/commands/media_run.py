@@ -1,10 +1,13 @@
-"""What the ``timelapse`` and ``sheet`` commands share: the exit codes they document, a
-progress line on a terminal, and turning errors into one line on stderr."""
+"""What the ``timelapse`` and ``sheet`` commands share: their parser (the exit codes they
+document, ``FOLDER -o FILE``), a progress line on a terminal, and turning errors into one line
+on stderr."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from een_tui import exitcodes
 
@@ -15,6 +18,22 @@ EPILOG = """exit codes:
        MP4 without PyAV (pip install 'een-tui[video]')
   130  interrupted (Ctrl+C): the output is not created or changed
 """
+
+
+def add_media_parser(sub: argparse._SubParsersAction, name: str, *, help: str, description: str,
+                     add_arguments: Callable[[argparse.ArgumentParser], None],
+                     run: Callable[[argparse.Namespace], int]) -> None:
+    """Register ``een-tui NAME``; its arguments (and Pillow) only when this command is chosen."""
+    p = sub.add_parser(name, allow_abbrev=False, help=help, description=description,
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       populate=add_arguments)
+    p.set_defaults(run=run)
+
+
+def add_folder_output(p: argparse.ArgumentParser, output_help: str) -> None:
+    """``FOLDER`` (a camera folder of a download) and ``-o FILE``."""
+    p.add_argument("folder", metavar="FOLDER", type=Path, help="a camera folder, e.g. out/100a2b3c")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True, help=output_help)
 
 
 def progress_line() -> Callable[[int, int], None] | None:

@@ -222,30 +222,29 @@ class CamerasScreen(urwid.WidgetWrap):
         """The marked cameras (account order)."""
         return self.camera_list.walker.marked_devices
 
+    def _usable_selected(self) -> Camera | None:
+        """The camera under the cursor if it can be downloaded from; else say why (None)."""
+        device = self.camera_list.selected
+        if device is None:
+            self.say("notice", "no camera selected")
+        elif not device.usable:
+            self.say("error", f"Cannot download from {device.name}: {device.unusable_reason}")
+        else:
+            return device
+        return None
+
     def _time_range(self) -> None:
         if self.actions.time_range is None:
             return
         marked = self.marked
         if marked:
             self.actions.time_range(marked)
-            return
-        device = self.camera_list.selected
-        if device is None:
-            self.say("notice", "no camera selected")
-        elif not device.usable:
-            self.say("error", f"Cannot download from {device.name}: {device.unusable_reason}")
-        else:
-            self.actions.time_range([device])  # type: ignore[misc]
+        elif (device := self._usable_selected()) is not None:
+            self.actions.time_range([device])
 
     def _download(self) -> None:
         marked = self.marked
         if marked and self.actions.download_many is not None:
             self.actions.download_many(marked)
-            return
-        device = self.camera_list.selected
-        if device is None:
-            self.say("notice", "no camera selected")
-        elif not device.usable:
-            self.say("error", f"Cannot download from {device.name}: {device.unusable_reason}")
-        else:
+        elif (device := self._usable_selected()) is not None:
             self.actions.download(device)

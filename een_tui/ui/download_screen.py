@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from collections.abc import Callable
 
 import urwid
@@ -27,12 +26,12 @@ from een_tui.download.events import (
 )
 from een_tui.download.progress import DownloadProgress
 from een_tui.ui import glyphs, keymap
-from een_tui.ui.camera_list import fit_cell
+from een_tui.ui.camera_rows import fit_cell
 from een_tui.ui.image_box import BLOCKS, ImageBox
 from een_tui.ui.palette import status_attr, worker_attr
+from een_tui.ui.run_events import HEADLINES, RecentEvents, state_markup
 from een_tui.units import human_bytes
 
-LOG_LINES = 6
 THUMBNAIL_COLUMNS = 28  # the least; the thumbnail grows with the terminal's width
 THUMBNAIL_MAX_COLUMNS = 120
 
@@ -131,14 +130,6 @@ class WorkerRow(urwid.Widget):
         return urwid.Text(markup, wrap="clip").render((maxcol,))
 
 
-_HEADLINES = {
-    RunOutcome.DONE: ("ok", "Done"),
-    RunOutcome.INCOMPLETE: ("notice", "Incomplete"),
-    RunOutcome.CANCELLED: ("notice", "Cancelled"),
-    RunOutcome.FAILED: ("error", "Failed"),
-}
-
-
 class DownloadScreen(urwid.WidgetWrap):
     """The whole download screen for one run."""
 
@@ -150,16 +141,9 @@ class DownloadScreen(urwid.WidgetWrap):
         self.bar.get_text = self._bar_text  # "k/N" inside the bar
         self.stats_text = urwid.Text("", wrap="clip")
         self.worker_rows = [WorkerRow(n + 1) for n in range(workers)]
-        self.log_lines: deque[tuple[str, str]] = deque(maxlen=LOG_LINES)
-        self.log_text = urwid.Text("", wrap="clip")
-        self.summary_text = urwid.Text("")
         self.thumbnail = ImageBox(image_mode, colors=colors, no_color=no_color)
         self.thumbnail_caption = urwid.Text(("dim", ""), align="center", wrap="clip")
-        self._lower_left = urwid.WidgetPlaceholder(
-            urwid.Filler(
-                urwid.Pile([urwid.Text(("title", "Recent events")), self.log_text]), valign="top"
-            )
-        )
+        self._lower_left = self.events = RecentEvents()
         self._thumbnail_pile = urwid.Pile([self.thumbnail, ("pack", self.thumbnail_caption)])
         self._thumbnail_columns = THUMBNAIL_COLUMNS
         self._lower = urwid.Columns(
@@ -263,22 +247,12 @@ class DownloadScreen(urwid.WidgetWrap):
         )
 
     def note(self, attr: str, text: str) -> None:
-        """Add a line to the recent events (the oldest of :data:`LOG_LINES` goes)."""
-        self.log_lines.append((attr, text))
-        markup = [(line_attr, line + "\n") for line_attr, line in self.log_lines]
-        last_attr, last = markup[-1]
-        markup[-1] = (last_attr, last.rstrip("\n"))
-        self.log_text.set_text(markup)
+        """Add a line to the recent events (the oldest goes after six)."""
+        self.events.note(attr, text)
 
     def _refresh_stats(self) -> None:
         p = self.progress
-        # the state first: it is what a narrow terminal must still show
-        if p.finished is None:
-            state = ("notice", "running")
-        elif p.finished.outcome is RunOutcome.DONE:
-            state = ("ok", "done")
-        else:
-            state = ("error", p.finished.outcome.value)
+        state = state_markup(p.finished.outcome if p.finished else None)
         text = f"  {p.saved}/{p.requested} images  elapsed {p.elapsed:.1f} s  "
         text += f"{p.fetch_rate:.1f} images/s"
         if p.already:
@@ -296,7 +270,7 @@ class DownloadScreen(urwid.WidgetWrap):
             self._set_camera(progress.camera)
         self.bar.set_completion(min(progress.saved, progress.requested))
         folder = self.folder or "-"
-        attr, word = _HEADLINES[result.outcome]
+        attr, word = HEADLINES[result.outcome]
         lines: list[tuple[str, str]] = [
             (attr, f"{word}: {result.saved}/{result.requested} saved in {result.elapsed_s:.1f} s")
         ]
@@ -316,19 +290,7 @@ class DownloadScreen(urwid.WidgetWrap):
             lines.append(("dim", "no failed attempts\n"))
         lines.append(("title", "folder: "))
         lines.append(("body", folder))
-        self.summary_text.set_text(lines)
-        self._lower_left.original_widget = urwid.Filler(
-            urwid.Pile(
-                [
-                    urwid.Text(("title", "Summary")),
-                    self.summary_text,
-                    urwid.Divider(),
-                    urwid.Text(("title", "Recent events")),
-                    self.log_text,
-                ]
-            ),
-            valign="top",
-        )
+        self.events.show_summary(lines)
         for row in self.worker_rows:  # no worker left "fetching"
             row.set_update(progress.rows[row.update.worker])
 

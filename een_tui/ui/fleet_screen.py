@@ -5,7 +5,6 @@ does not report."""
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,18 +16,16 @@ from een_tui.download.fleet import CameraFinished, CameraOpened, FleetEvent, Fle
 from een_tui.download.lane import LaneState
 from een_tui.download.progress import DownloadProgress
 from een_tui.ui import glyphs, keymap
-from een_tui.ui.camera_list import fit_cell
+from een_tui.ui.camera_rows import fit_cell
 from een_tui.ui.download_screen import THUMBNAIL_COLUMNS, WorkerRow
+from een_tui.ui.run_events import HEADLINES, RecentEvents, state_markup
 from een_tui.ui.thumbnail import Thumbnail
 from een_tui.units import human_bytes
 
 MAX_CAMERA_ROWS = 8  # the camera rows scroll beyond this
-LOG_LINES = 6
 STATE_ATTRS = {"waiting": "dim", "running": "notice", LaneState.DONE.value: "ok",
                LaneState.INCOMPLETE.value: "error", LaneState.SKIPPED.value: "error",
                LaneState.CANCELLED.value: "notice", LaneState.FAILED.value: "error"}
-HEADLINES = {RunOutcome.DONE: ("ok", "Done"), RunOutcome.INCOMPLETE: ("notice", "Incomplete"),
-             RunOutcome.CANCELLED: ("notice", "Cancelled"), RunOutcome.FAILED: ("error", "Failed")}
 
 
 class CameraProgressRow(urwid.Widget):
@@ -89,16 +86,12 @@ class FleetScreen(urwid.WidgetWrap):
         self.title = urwid.Text([("title", title)], wrap="clip")
         self.stats_text = urwid.Text("", wrap="clip")
         self.worker_rows = [WorkerRow(n + 1) for n in range(workers)]
-        self.log_lines: deque[tuple[str, str]] = deque(maxlen=LOG_LINES)
-        self.log_text = urwid.Text("", wrap="clip")
-        self.summary_text = urwid.Text("")
         self.thumbnail = Thumbnail(colors, no_color=no_color)
         self.footer_hints = keymap.hint(keymap.DOWNLOAD, ("cancel", "back", "help", "quit"))
         listbox = urwid.ListBox(urwid.SimpleFocusListWalker(list(self.camera_rows.values())))
         height = max(1, min(MAX_CAMERA_ROWS, len(self.camera_rows)))
-        self._lower_left = urwid.WidgetPlaceholder(urwid.Filler(
-            urwid.Pile([urwid.Text(("title", "Recent events")), self.log_text]), valign="top"))
-        lower = urwid.Columns([self._lower_left, (THUMBNAIL_COLUMNS, self.thumbnail)],
+        self.events = RecentEvents()
+        lower = urwid.Columns([self.events, (THUMBNAIL_COLUMNS, self.thumbnail)],
                               dividechars=1)
         pile = urwid.Pile([
             ("pack", self.title),
@@ -158,21 +151,13 @@ class FleetScreen(urwid.WidgetWrap):
 
     def note(self, attr: str, text: str) -> None:
         """Add a line to the recent events."""
-        self.log_lines.append((attr, text))
-        markup = [(a, line + "\n") for a, line in self.log_lines]
-        markup[-1] = (markup[-1][0], markup[-1][1].rstrip("\n"))
-        self.log_text.set_text(markup)
+        self.events.note(attr, text)
 
     def _refresh_stats(self) -> None:
         states: dict[str, int] = {}
         for row in self.camera_rows.values():
             states[row.state] = states.get(row.state, 0) + 1
-        if self.finished is None:
-            state = ("notice", "running")
-        elif self.finished.outcome is RunOutcome.DONE:
-            state = ("ok", "done")
-        else:
-            state = ("error", self.finished.outcome.value)
+        state = state_markup(self.finished.outcome if self.finished else None)
         elapsed = self.finished.elapsed_s if self.finished else self.progress.elapsed
         rate = self.saved / elapsed if elapsed > 0 else 0.0
         dot = f" {glyphs.current().separator} "
@@ -189,10 +174,7 @@ class FleetScreen(urwid.WidgetWrap):
         if result.error and result.outcome is not RunOutcome.CANCELLED:
             lines.append(("error", f"{result.error}\n"))
         lines += [("title", "folder: "), ("body", str(result.out_dir or "-"))]
-        self.summary_text.set_text(lines)
-        self._lower_left.original_widget = urwid.Filler(urwid.Pile([
-            urwid.Text(("title", "Summary")), self.summary_text, urwid.Divider(),
-            urwid.Text(("title", "Recent events")), self.log_text]), valign="top")
+        self.events.show_summary(lines)
         if result.outcome is RunOutcome.CANCELLED:
             for row in self.camera_rows.values():
                 if row.state in ("waiting", "running"):
