@@ -1,10 +1,10 @@
 """The one connection flow: settings -> client -> resume a cached session -> log in.
 
-Used by the headless commands (:func:`connected`) and the UI (:class:`AccountConnection`,
-:class:`DemoConnection`). A login is non-interactive (credentials from the environment or a
-password file, or the demo account), or a :class:`~een_tui.api.backend.LoginFlow` that the
-terminal prompt (:func:`login_on_terminal`) or the UI's login controller drives. The demo
-start-up (the embedded emulator and its demo user) lives here, once. Nothing here prints.
+Used by the headless commands (:func:`connected`) and the UI (:class:`AccountConnection`, and
+:class:`~een_tui.connect_demo.DemoConnection` for ``--demo``). A login is non-interactive
+(credentials from the environment or a password file, or the demo account), or a
+:class:`~een_tui.api.backend.LoginFlow` that the terminal prompt (:func:`login_on_terminal`) or
+the UI's login controller drives. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from een_tui import config, v3_config
 from een_tui.api import errors
 from een_tui.api.backend import AskCode, Backend, LoginFlow, drive_login
 from een_tui.api.client import EenClient
-from een_tui.api.credentials import Credentials, CredentialSource, Warn
+from een_tui.api.credentials import CredentialSource, Warn
 from een_tui.api.session_cache import SessionCache
-from een_tui.api.settings import ConnectionSettings
 from een_tui.api.v1_backend import V1Backend
 from een_tui.api.v3.backend import NEEDS_BROWSER, V3Backend
 from een_tui.api.v3.oauth import quiet_open_browser
-from een_tui.api.v3.tokens import OAuthClient
 from een_tui.download.options import DEFAULT_WORKERS
 
 log = logging.getLogger(__name__)
@@ -202,84 +200,6 @@ class AccountConnection(Connection):
         login_on_terminal(self.login_flow(), credentials, ask_code)
 
 
-class DemoConnection(Connection):
-    """The embedded emulator (this process, 127.0.0.1, an ephemeral port) and its demo user.
-
-    ``emulator_options`` are :class:`~een_tui.emulator.EmulatorConfig` fields, e.g.
-    ``image_latency_ms`` or ``cameras`` (hidden ``--demo-*`` options, for tests and the bench)."""
-
-    def __init__(self, *, pool_size: int = DEFAULT_WORKERS, timeout: float | None = None,
-                 emulator_options: dict[str, Any] | None = None, api: str = "v1") -> None:
-        super().__init__()
-        self.api = api
-        self.pool_size = pool_size
-        self.timeout = timeout
-        self.emulator_options = emulator_options or {}
-        self.emulator: Any = None
-        self.server = "embedded demo emulator"
-
-    def open(self) -> bool:
-        """Start the emulator and log in as its demo user; always True (logged in)."""
-        from een_tui.emulator import EmulatorConfig, EmulatorServer  # only --demo needs it
-
-        self.emulator = EmulatorServer(EmulatorConfig(**self.emulator_options),
-                                       host="127.0.0.1", port=0)
-        self.emulator.start()
-        log.info("demo: embedded emulator at %s", self.emulator.url)
-        if self.api == "v3":
-            try:
-                self._open_v3()
-            except BaseException:
-                self.close()
-                raise
-            return True
-        settings = ConnectionSettings(login_url=self.emulator.url, api_url=self.emulator.url,
-                                      timeout=self.timeout or 15.0)
-        demo = Credentials(self.emulator.demo_username, self.emulator.demo_password)
-        self._attach(EenClient(settings, session_cache=None, pool_size=self.pool_size,
-                               relogin_credentials=lambda: demo))
-        self.username = demo.username
-        try:
-            login_on_terminal(self.login_flow(), demo, ask_code=None)
-        except BaseException:
-            self.close()
-            raise
-        return True
-
-    def _open_v3(self) -> None:
-        """The v3 demo: the browser login of every v3 account, the browser step played by
-        the emulator's ``v3_approve`` (no listener, no browser, no token cache)."""
-        from een_tui.emulator import v3_approve
-
-        emulator = self.emulator
-        oauth = OAuthClient(client_id=emulator.v3_client_id,
-                            client_secret=emulator.v3_client_secret,
-                            redirect_uri=v3_config.DEFAULT_REDIRECT_URI, auth_url=emulator.url,
-                            timeout=self.timeout or 15.0)
-        backend = V3Backend(oauth, cache=None, pool_size=self.pool_size,
-                            timeout=self.timeout or 15.0)
-        self.backend = backend
-        flow = backend.login_flow(listen=False, open_browser=lambda url: False)
-        step = flow.begin()
-        assert step.url is not None
-        flow.finish(v3_approve(step.url, timeout=self.timeout or 15.0))
-        self.after_login()
-
-    def close(self) -> None:
-        """Close the client and stop the embedded emulator."""
-        super().close()
-        if self.emulator is not None:
-            self.emulator.stop()
-            self.emulator = None
-
-
-def demo_api(args: argparse.Namespace) -> str:
-    """The API of ``--demo``: as chosen (``--api``, ``EEN_API``, config), else v1."""
-    values = config.resolve(connection_flags(args))
-    chosen = values.get("api") or "v1"
-    return v3_config.api_version({"api": chosen})
-
-
 @contextlib.contextmanager
 def opened(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
            prompt: bool = True, ask_code: AskCode | None = None,
@@ -291,6 +211,8 @@ def opened(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
     when ``show`` is given (lines pasted on ``login_input``), else it is exit code 3."""
     connection: Connection
     if getattr(args, "demo", False):
+        from een_tui.connect_demo import DemoConnection, demo_api  # it builds on this module
+
         connection = DemoConnection(pool_size=pool_size, timeout=getattr(args, "timeout", None),
                                     api=demo_api(args))
         try:

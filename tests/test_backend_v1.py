@@ -18,7 +18,8 @@ from een_tui.api.settings import ConnectionSettings
 from een_tui.api.status import CameraStatus
 from een_tui.api.v1_backend import V1Backend
 from een_tui.commands.common import add_connection_options
-from een_tui.connect import AccountConnection, DemoConnection, connected, login_on_terminal
+from een_tui.connect import AccountConnection, connected, login_on_terminal
+from een_tui.connect_demo import DemoConnection
 
 
 def fresh_backend(emulator) -> V1Backend:

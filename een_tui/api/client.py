@@ -1,5 +1,6 @@
-"""The EEN v1 client: login, session, re-login, JSON calls with retries; its data calls
-(devices, images) are in :mod:`een_tui.api.v1_data`. No UI, no printing (logging only).
+"""The EEN v1 client: session, re-login, JSON calls with retries; its login calls are in
+:mod:`een_tui.api.v1_auth`, its data calls (devices, images) in :mod:`een_tui.api.v1_data`.
+No UI, no printing (logging only).
 
 One :class:`EenClient` is one EEN session over one keep-alive ``requests.Session`` whose
 connection pool is sized to the number of concurrent workers. Safe to share between greenlets.
@@ -25,14 +26,18 @@ from een_tui.api.relogin_guard import RELOGINS_PER_RUN, ReloginGuard
 from een_tui.api.responses import (
     ImageHeaders,
     api_error,
-    login_error,
-    two_factor_destinations,
 )
 from een_tui.api.retry_policy import RetryPolicy, Verdict, classify
 from een_tui.api.secrets import register_secret
 from een_tui.api.session_cache import CachedSession, SessionCache
 from een_tui.api.settings import ConnectionSettings, branded_api_url
-from een_tui.api.transport import Origin, origin_of, redirect_target, session_cookie
+from een_tui.api.transport import (  # noqa: F401 (session_cookie: the bench imports it here)
+    Origin,
+    origin_of,
+    redirect_target,
+    session_cookie,
+)
+from een_tui.api.v1_auth import V1LoginCalls
 from een_tui.api.v1_data import V1DataCalls
 from een_tui.api.v1_http import error_details, new_http_session, read_json
 from een_tui.api.v1_login import V1LoginFlow
@@ -54,7 +59,7 @@ DEFAULT_SESSION_LIFETIME_S = 4 * 3600.0  # observed Max-Age 14399
 CredentialsProvider = Callable[[], "Credentials | None"]
 
 
-class EenClient(V1DataCalls):
+class EenClient(V1LoginCalls, V1DataCalls):
     """One EEN session over one keep-alive ``requests.Session``.
 
     ``relogin_credentials`` is asked for a user name and password when a 401 ``session
@@ -168,72 +173,21 @@ class EenClient(V1DataCalls):
 
     # ------------------------------------------------------------------ login
 
-    def authenticate(self, username: str, password: str) -> AuthChallenge:
-        """Step 1: user name + password -> a single-use token (and two-factor destinations)."""
-        register_secret(password)
-        log.info("authenticating %s at %s", username, self.settings.login_url)
-        response = self._send("POST", self._login("/g/aaa/authenticate"),
-                              body={"username": username, "password": password},
-                              with_session=False)
-        if response.status_code != 200:
-            message = self._error_details(response)
-            raise login_error("authenticate", response.status_code, message, response.headers)
-        data = self._json(response, "authenticate")
-        token = data.get("token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token:
-            raise errors.ProtocolError("the authenticate answer has no token")
-        two_factor = two_factor_destinations(data.get("two_factor_authentication_code"))
-        self._credentials = Credentials(username, password)
-        self.username = username
-        return AuthChallenge(token=token, two_factor=two_factor or None, username=username)
-
-    def send_two_factor_code(self, challenge: AuthChallenge, method: str) -> None:
-        """Step 1b (two-factor accounts): ask EEN to send the code by ``sms`` or ``email``."""
-        if method not in TWO_FACTOR_METHODS:
-            raise errors.ConfigurationError(
-                f"two-factor delivery must be sms or email, not {method!r}")
-        log.info("asking EEN to send the two-factor code by %s", method)
-        response = self._send("POST", self._login("/g/aaa/two_factor_authenticate"),
-                              body={"token": challenge.token,
-                                    "two_factor_authentication_type": method},
-                              with_session=False)
-        if response.status_code not in (200, 201, 204):
-            message = self._error_details(response)
-            raise login_error("two_factor", response.status_code, message, response.headers)
-        response.close()
-
-    def authorize(self, challenge: AuthChallenge, code: str | None = None) -> dict:
-        """Step 2: token (+ code) -> the user object; keeps the session and picks the API host."""
-        body: dict[str, Any] = {"token": challenge.token}
-        if code is not None:
-            code = code.strip()
-            if not (len(code) == 4 and code.isdigit()):
-                raise errors.TwoFactorFailed("the two-factor code must be 4 digits")
-            body["two_factor_authentication_code"] = code
-        response = self._send("POST", self._login("/g/aaa/authorize"), body=body,
-                              with_session=False)
-        if response.status_code != 200:
-            message = self._error_details(response)
-            raise login_error("authorize", response.status_code, message, response.headers)
-        auth_key, max_age = session_cookie(response)
-        user = self._json(response, "authorize")
-        if not isinstance(user, dict):
-            raise errors.ProtocolError("the authorize answer is not a user object")
-        if not auth_key:
-            raise errors.ProtocolError("the authorize answer set no auth_key session cookie")
+    def _start_session(self, auth_key: str, max_age: float | None, user: dict[str, Any],
+                       username: str | None) -> None:
+        """Keep the session :meth:`authorize` opened, pick the API host and cache it."""
         register_secret(auth_key)
         with self._login_lock:
             self._auth_key = auth_key
             self._api_url = self.settings.api_url or branded_api_url(
                 self.settings.login_url, user.get("active_brand_subdomain"))
             self.user = user
-            self.username = challenge.username or self.username
+            self.username = username or self.username
             self.expires_at = time.time() + (max_age if max_age else DEFAULT_SESSION_LIFETIME_S)
             self._generation += 1
             self._relogins.clear()
         log.info("logged in; API host %s", self.api_url)
         self._save_session()
-        return user
 
     def login(self, username: str, password: str, ask_code: AskCode | None = None,
               *, two_factor_method: str | None = None) -> dict:

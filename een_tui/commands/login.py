@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         report_error,
         show_login_line,
     )
-    from een_tui.connect import AccountConnection, DemoConnection, demo_api
+    from een_tui.connect import AccountConnection
+    from een_tui.connect_demo import DemoConnection, demo_api
     from een_tui.logsetup import setup_logging
 
     connection: AccountConnection | DemoConnection | None = None

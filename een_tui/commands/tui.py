@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return exitcodes.USAGE
     from een_tui.commands.common import report_error
-    from een_tui.connect import AccountConnection, DemoConnection, demo_api
+    from een_tui.connect import AccountConnection
+    from een_tui.connect_demo import DemoConnection, demo_api
     from een_tui.ui.app import App, AppOptions
 
     try:

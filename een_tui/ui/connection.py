@@ -6,6 +6,7 @@ screen). The flow itself is :mod:`een_tui.connect`, shared with the headless com
 
 from __future__ import annotations
 
-from een_tui.connect import AccountConnection, Connection, DemoConnection
+from een_tui.connect import AccountConnection, Connection
+from een_tui.connect_demo import DemoConnection
 
 __all__ = ["AccountConnection", "Connection", "DemoConnection"]

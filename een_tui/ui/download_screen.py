@@ -247,7 +247,7 @@ class DownloadScreen(urwid.WidgetWrap):
         )
 
     def note(self, attr: str, text: str) -> None:
-        """Add a line to the recent events (the oldest goes after six)."""
+        """Add a line to the recent events (the latest six stay)."""
         self.events.note(attr, text)
 
     def _refresh_stats(self) -> None:
