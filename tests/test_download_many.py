@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from processes import signal_after_saves
 
 from een_tui import cli, exitcodes
 from een_tui.emulator import EmulatorConfig, EmulatorServer
@@ -220,27 +221,14 @@ def test_one_image_per_camera_is_the_latest_without_a_listing(emu, tmp_path, cap
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_sigterm_cancels_a_many_camera_run(tmp_path, signum):
     import io
-    import os
-    import subprocess
     import sys
 
     from PIL import Image
 
     out = tmp_path / "out"
-    proc = subprocess.Popen(
+    proc, rest = signal_after_saves(
         [sys.executable, "-m", "een_tui", "download", "--demo", "--status", "online",
-         "--since", "1h", "--count", "all", "--out", str(out), "--json"],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert proc.stderr is not None and proc.stdout is not None
-    saved_lines = 0
-    for line in proc.stderr:
-        if line.rstrip().endswith(" bytes)"):
-            saved_lines += 1
-            if saved_lines == 5:
-                proc.send_signal(signum)
-                break
-    rest = proc.stderr.read()
+         "--since", "1h", "--count", "all", "--out", str(out), "--json"], signum)
     summary = json.loads(proc.stdout.read())
     assert proc.wait(timeout=30) == exitcodes.for_signal(signum), rest
     assert "[cancelled]" in rest

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 import requests
+from processes import emulator_command
 
 from een_tui.cli import build_parser
 from een_tui.commands.emulator import config_from_args
@@ -55,16 +56,7 @@ def test_bad_values_are_usage_errors(argv, capsys):
 
 
 def test_command_serves_prints_credentials_and_stops_on_ctrl_c():
-    process = subprocess.Popen(
-        [sys.executable, "-m", "een_tui", "emulator", "--test-mode", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        lines = []
-        while not any(line.startswith("Press Ctrl+C") for line in lines):
-            line = process.stdout.readline()
-            assert line, f"emulator exited early: {process.stderr.read()}"
-            lines.append(line)
+    with emulator_command() as (process, lines):
         text = "".join(lines)
         url = lines[0].split()[-1]
         assert url.startswith("http://127.0.0.1:")
@@ -76,10 +68,6 @@ def test_command_serves_prints_credentials_and_stops_on_ctrl_c():
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
         assert "Traceback" not in process.stderr.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def test_port_in_use_is_a_clear_error(emulator):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
+from processes import emulator_command
 
 from een_tui.commands.emulator import config_from_args
 from een_tui.emulator import v3_approve
@@ -28,16 +27,7 @@ def test_v3_flags_reach_the_config():
 
 
 def test_command_prints_the_v3_client_and_serves_v3_on_the_same_port():
-    process = subprocess.Popen(
-        [sys.executable, "-m", "een_tui", "emulator", "--test-mode", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        lines: list[str] = []
-        while not any(line.startswith("Press Ctrl+C") for line in lines):
-            line = process.stdout.readline()
-            assert line, f"emulator exited early: {process.stderr.read()}"
-            lines.append(line)
+    with emulator_command() as (process, lines):
         text = "".join(lines)
         url = lines[0].split()[-1]
         assert f"export EEN_CLIENT_ID={DEMO_V3_CLIENT_ID}" in text
@@ -58,7 +48,3 @@ def test_command_prints_the_v3_client_and_serves_v3_on_the_same_port():
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
         assert "Traceback" not in process.stderr.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()

@@ -8,12 +8,12 @@ import contextlib
 import io
 import os
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
 from PIL import Image
+from processes import signal_after_saves
 from test_cameras_cmd_tty import spawn_on_pty
 from test_ui_e2e import assert_terminal_restored, five_workers_busy
 from test_ui_e2e import ui as ui  # the fixture
@@ -53,16 +53,7 @@ def assert_clean_folder(out) -> int:
                                                (signal.SIGHUP, exitcodes.HANGUP)])
 def test_download_ends_cleanly_on_a_signal(tmp_path, signum, code):
     out = tmp_path / "out"
-    proc = subprocess.Popen(download_argv(out), stderr=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    saved_lines = 0
-    for line in proc.stderr:
-        if line.rstrip().endswith(" bytes)"):
-            saved_lines += 1
-            if saved_lines == 5:
-                proc.send_signal(signum)
-                break
-    rest = proc.stderr.read()
+    proc, rest = signal_after_saves(download_argv(out), signum)
     assert proc.wait(timeout=30) == code == 128 + signum, rest
     assert "[cancelled]" in rest  # stderr is a pipe, not the terminal: the summary is there
     assert "Traceback" not in rest
