@@ -58,13 +58,19 @@ def test_marked_cameras_download_together(ui, tmp_path):
     assert t.wait_exit() == 0
 
 
-def test_range_form_downloads_every_10_s_of_the_last_two_minutes(ui, tmp_path):
+def range_form(ui):
+    """The UI with the time range form open on the first online camera."""
     t = ui()
     t.wait_for("cameras loaded")
     t.send("o")
     t.wait_for("online only")
     t.send("t")
     t.wait_for("Time range of")
+    return t
+
+
+def test_range_form_downloads_every_10_s_of_the_last_two_minutes(ui, tmp_path):
+    t = range_form(ui)
     t.send("2m\t\t10s\r")
     text = t.wait_for(lambda s: "Done:" in s or "Failed" in s or "Incomplete" in s)
     assert "Done:" in text, text
@@ -78,12 +84,7 @@ def test_range_form_downloads_every_10_s_of_the_last_two_minutes(ui, tmp_path):
 
 
 def test_range_form_says_what_is_wrong(ui):
-    t = ui()
-    t.wait_for("cameras loaded")
-    t.send("o")
-    t.wait_for("online only")
-    t.send("t")
-    t.wait_for("Time range of")
+    t = range_form(ui)
     t.send("yesterday\r")
     t.wait_for("not a date and time")
     t.send("\x1b")  # Esc closes the form
