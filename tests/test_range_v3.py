@@ -185,3 +185,21 @@ def test_a_range_with_no_frames_ends_short_with_the_reason(v3_emulator, tmp_path
     assert result.cameras[0].state is LaneState.INCOMPLETE
     assert result.cameras[0].reason == "no previews in the range"
     assert result.cameras[0].failures == 0
+
+
+def test_faults_on_the_wire_lose_and_repeat_no_frame(v3_emulator, tmp_path, fast_retry):
+    backend = logged_in(v3_emulator, tmp_path)
+    camera, timeline = _camera(v3_emulator, backend)
+    now = v3_emulator.app.world.now_ms()
+    latest = timeline.latest_index(now)
+    start_ms, end_ms = timeline.frame_ms(latest - 90), timeline.frame_ms(latest - 11)
+    expected = _frames(timeline, start_ms, end_ms, now)
+    config = v3_emulator.config
+    config.fault_5xx, config.fault_truncate, config.fault_reset = 0.1, 0.1, 0.05
+    v3_emulator.reset_stats()
+    result = _run(backend, camera, tmp_path, start_ms, end_ms, fast_retry=fast_retry)
+    config.fault_5xx = config.fault_truncate = config.fault_reset = 0.0
+    assert result.outcome is RunOutcome.DONE, result.error
+    assert _saved(tmp_path, camera) == expected
+    assert result.cameras[0].failures > 0  # the faults did happen, and were retried
+    assert v3_emulator.stats()["v3_images_in_flight_max"] <= 5

@@ -24,6 +24,7 @@ that would find the same frame again is not asked.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections.abc import Callable, Iterator
@@ -132,10 +133,10 @@ class V3RangeCursor:
         span = self.end_ms - self.start_ms + 1
         count = max(1, min(SLICES_PER_WORKER * self.workers, span // self.min_span_ms))
         bounds = [self._align(self.start_ms + span * k // count) for k in range(count)]
-        bounds = sorted(set(bounds)) + [self.end_ms + 1]
+        bounds = [*sorted({b for b in bounds if b <= self.end_ms}), self.end_ms + 1]
         log.info("camera %s: range cut into %d slices (step %d ms)", self.esn,
                  len(bounds) - 1, step)
-        return [_Slice(ask=a, end=b - 1) for a, b in zip(bounds, bounds[1:]) if a < b]
+        return [_Slice(ask=a, end=b - 1) for a, b in itertools.pairwise(bounds)]
 
     def _align(self, ms: int) -> int:
         """``ms`` moved up to the next tick of ``every`` (unchanged without ``every``)."""
@@ -181,11 +182,13 @@ class V3RangeCursor:
         piece = self._jobs.get(job)
         if piece is None or esn != self.esn:
             raise errors.RequestRejected(f"{job!r} is not a step of this range")
+        piece.busy = True  # again, on a retry of the job
         try:
             while True:
                 if piece.done:
                     fresh = self._split()
                     if fresh is None:
+                        del self._jobs[job]
                         raise RangeStepEmpty("no frame left to walk in the range")
                     piece.busy = False
                     piece = self._jobs[job] = fresh  # a retry of the job goes on from here
@@ -202,6 +205,7 @@ class V3RangeCursor:
                         piece.ask = min(piece.ask, asked)
                         raise
                     piece.failures = 0
+                    del self._jobs[job]
                     return
         except errors.EenError as exc:
             if not isinstance(exc, RangeStepEmpty):
