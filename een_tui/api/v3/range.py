@@ -65,6 +65,7 @@ class _Slice:
     ask: int
     end: int
     busy: bool = False  # a job for it is queued or running
+    walking: bool = False  # it found a frame of its own: frames are dense here, worth a split
     failures: int = 0
 
     @property
@@ -158,10 +159,11 @@ class V3RangeCursor:
         return key
 
     def _split(self) -> _Slice | None:
-        """The back half of the slice with the most left, as a new slice; None when no slice
-        has room for two halves."""
+        """The back half of the walking slice with the most left, as a new slice; None when
+        none has room for two halves (a slice that found no frame yet is not split: it may
+        be a gap, which its own next answer skips at once)."""
         assert self._slices is not None
-        widest = max((s for s in self._slices if not s.done),
+        widest = max((s for s in self._slices if not s.done and s.walking),
                      key=lambda s: s.end - s.ask, default=None)
         if widest is None or widest.end - widest.ask + 1 < 2 * self.min_span_ms:
             return None
@@ -172,6 +174,16 @@ class V3RangeCursor:
         widest.end = middle - 1
         self._slices.append(piece)
         return piece
+
+    def _no_frame_between(self, asked: int, frame_ms: int | None) -> None:
+        """An answer says no frame lies in ``[asked, frame_ms)`` (None: none at or after
+        ``asked``): every slice whose next ask falls there moves on to the frame, or ends,
+        without a request of its own."""
+        assert self._slices is not None
+        for piece in self._slices:
+            if asked <= piece.ask and (frame_ms is None or piece.ask < frame_ms):
+                piece.ask = piece.end + 1 if frame_ms is None or frame_ms > piece.end \
+                    else frame_ms
 
     # ------------------------------------------------------------------ images
 
@@ -227,13 +239,15 @@ class V3RangeCursor:
             headers, chunks = answer.enter_context(self._client.open_recorded_image(
                 self.esn, at=_moment(asked), side="timestamp__gte"))
         except errors.NoMatchingAsset:
-            piece.ask = piece.end + 1  # nothing at or after it: the slice is done
+            self._no_frame_between(asked, None)  # nothing at or after it: those slices end
             return None
         frame_ms, stamp = _frame_time(headers, asked)
+        self._no_frame_between(asked, frame_ms)
         if frame_ms > min(piece.end, self.end_ms):
             piece.ask = piece.end + 1  # past this slice: another walk has it, or none does
             return None
         piece.ask = max(piece.ask, self._after(frame_ms))
+        piece.walking = True
         if stamp in self._taken:
             return None
         self._taken.add(stamp)
