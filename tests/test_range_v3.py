@@ -56,12 +56,12 @@ def _frames(timeline, start_ms: int, end_ms: int, now_ms: int) -> list[str]:
 
 
 def _run(backend, camera, tmp_path, start_ms: int, end_ms: int, *, every=None, workers=5,
-         fast_retry=None):
+         fast_retry=None, count=None):
     spec = RangeSpec(start=EPOCH + timedelta(milliseconds=start_ms),
                      end=EPOCH + timedelta(milliseconds=end_ms), every=every)
     options = DownloadOptions(workers=workers, out_dir=tmp_path / "out",
                               **({"retry": fast_retry} if fast_retry else {}))
-    return FleetRun(backend, options, count=None, spec=spec).run([camera])
+    return FleetRun(backend, options, count=count, spec=spec).run([camera])
 
 
 def _saved(tmp_path, camera) -> list[str]:
@@ -203,3 +203,19 @@ def test_faults_on_the_wire_lose_and_repeat_no_frame(v3_emulator, tmp_path, fast
     assert _saved(tmp_path, camera) == expected
     assert result.cameras[0].failures > 0  # the faults did happen, and were retried
     assert v3_emulator.stats()["v3_images_in_flight_max"] <= 5
+
+
+@pytest.mark.parametrize("count", [20, 1])
+def test_count_takes_the_first_frames_of_the_range(v3_emulator, tmp_path, fast_retry, count):
+    backend = logged_in(v3_emulator, tmp_path)
+    camera, timeline = _camera(v3_emulator, backend)
+    now = v3_emulator.app.world.now_ms()
+    latest = timeline.latest_index(now)
+    start_ms, end_ms = timeline.frame_ms(latest - 200) - 1, timeline.frame_ms(latest - 10)
+    expected = _frames(timeline, start_ms, end_ms, now)[:count]
+    v3_emulator.reset_stats()
+    result = _run(backend, camera, tmp_path, start_ms, end_ms, fast_retry=fast_retry,
+                  count=count)
+    assert result.outcome is RunOutcome.DONE, result.error
+    assert _saved(tmp_path, camera) == expected
+    assert sum(v3_emulator.stats()["requests"][RECORDED].values()) <= 2 * count + 10

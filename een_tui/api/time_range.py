@@ -101,9 +101,9 @@ class RangeCursor(Protocol):
         error, calling again retries the same page."""
         ...
 
-    # Optional (v3): ``ready`` (False: no page now, wait for a job to end), ``note_on_disk
-    # (stamps)`` (frames saved already) and ``open_image(esn, job)`` (the cursor opens its own
-    # jobs; one may raise :class:`NoFrameLeft`).
+    # Optional (v3): ``ready`` (False: no page now, wait for a job to end), ``prepare(on_disk,
+    # wanted)`` (frames saved already, how many are taken) and ``open_image(esn, job)`` (the
+    # cursor opens its own jobs; one may raise :class:`NoFrameLeft`).
 
 
 class NoFrameLeft(NoMatchingAsset):

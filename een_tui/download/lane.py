@@ -134,9 +134,9 @@ class Lane:
         self.outcome.camera = camera
         self.outcome.folder = folder
         lane_options = replace(options, count=min(count, MAX_COUNT))
-        note_on_disk = getattr(pages, "note_on_disk", None)
-        if note_on_disk is not None:  # a cursor that walks past saved frames itself (v3)
-            note_on_disk(on_disk)
+        prepare = getattr(pages, "prepare", None)
+        if prepare is not None:  # a cursor that walks past saved frames itself (v3)
+            prepare(on_disk, wanted)
         # A cursor with its own open_image (v3) opens its jobs; else they are timestamps.
         source = pages if callable(getattr(pages, "open_image", None)) else backend
         streamer = Streamer(source, lane_options, self.scheduler, stop, emit)  # type: ignore[arg-type]

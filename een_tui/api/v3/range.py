@@ -88,7 +88,10 @@ class V3RangeCursor:
         self.end_ms = een_timestamp_to_ms(time_range.end_wire)
         self.every_ms = (max(1, int(time_range.every / timedelta(milliseconds=1)))
                          if time_range.every is not None else None)
-        self._slices: list[_Slice] | None = None  # cut at the first page (needs settings)
+        self._slices: list[_Slice] = []
+        self._step_ms: int | None = None  # from the settings, at the first page
+        self._rest = self.start_ms  # the part of the range not cut into slices yet starts here
+        self.wanted: int | None = None  # frames the caller takes (None: all of them)
         self._jobs: dict[str, _Slice] = {}
         self._taken: set[str] = set()  # frames handed out (or found on disk) by this cursor
         self._on_disk: frozenset[str] = frozenset()
@@ -98,45 +101,70 @@ class V3RangeCursor:
 
     # ------------------------------------------------------------------ cursor
 
-    def note_on_disk(self, stamps: set[str] | frozenset[str]) -> None:
-        """Frames already saved (v1 timestamps): walked past without reading them, and
-        returned by :meth:`next_page` so the caller counts them as saved."""
-        self._on_disk = frozenset(stamps)
+    def prepare(self, on_disk: set[str] | frozenset[str], wanted: int | None) -> None:
+        """Before the first page: the frames already saved (v1 timestamps; walked past
+        without reading them, and returned by :meth:`next_page` so the caller counts them as
+        saved), and how many frames the caller takes (None: all; else the first ``wanted``,
+        walked a window of about that many frames at a time)."""
+        self._on_disk = frozenset(on_disk)
+        self.wanted = wanted
+
+    @property
+    def _walking(self) -> bool:
+        return any(s.busy or not s.done for s in self._slices)
+
+    @property
+    def _more_to_cut(self) -> bool:
+        return self._rest <= self.end_ms and (self.wanted is None
+                                              or len(self._taken) < self.wanted)
 
     @property
     def ready(self) -> bool:
         """True when :meth:`next_page` has something to give now (else wait for a job)."""
-        return (self._slices is None or bool(self._found_on_disk)
-                or any(not s.busy and not s.done for s in self._slices))
+        return (self._step_ms is None or bool(self._found_on_disk)
+                or any(not s.busy and not s.done for s in self._slices)
+                or (not self._walking and self._more_to_cut))
 
     @property
     def done(self) -> bool:
-        """Every slice walked to its end, nothing left to report."""
-        return (self._slices is not None and not self._found_on_disk
-                and all(s.done and not s.busy for s in self._slices))
+        """Every slice walked to its end, nothing left to cut or to report."""
+        return (self._step_ms is not None and not self._found_on_disk and not self._walking
+                and not self._more_to_cut)
 
     def next_page(self, call: PageCall | None = None) -> list[str]:
         """Frames found on disk since the last page, and a job for each idle slice; ``[]``
         when nothing is ready (see :attr:`ready`) or once done."""
-        if self._slices is None:
-            self._slices = self._cut(self._settings(call))
+        if self._step_ms is None:
+            settings = self._settings(call)
+            self._step_ms = max(settings.interval_ms, self.every_ms or 1)
+            self.min_span_ms = MIN_STEPS_PER_SLICE * self._step_ms
+        self._slices = [s for s in self._slices if s.busy or not s.done]  # forget finished
+        if not self._slices and self._more_to_cut:
+            self._slices = self._cut()
         page, self._found_on_disk = self._found_on_disk, []
         for piece in self._slices:
             if not piece.busy and not piece.done:
                 page.append(self._job(piece))
         return page
 
-    def _cut(self, settings: PreviewSettings) -> list[_Slice]:
-        """The first slices: about two per worker, each ``MIN_STEPS_PER_SLICE`` steps long
-        at least (a step: the preview interval, or ``every`` when longer)."""
-        step = max(settings.interval_ms, self.every_ms or 1)
-        self.min_span_ms = MIN_STEPS_PER_SLICE * step
-        span = self.end_ms - self.start_ms + 1
+    def _cut(self) -> list[_Slice]:
+        """The next window of the range cut into slices: about two per worker, each
+        ``MIN_STEPS_PER_SLICE`` steps long at least (a step: the preview interval, or
+        ``every`` when longer). The window is the rest of the range, or, when the caller
+        wants only so many frames, one that holds about that many more (so the first
+        frames of the range are the ones fetched)."""
+        assert self._step_ms is not None
+        first, last = self._rest, self.end_ms
+        if self.wanted is not None:
+            more = max(1, self.wanted - len(self._taken) - 1)
+            last = min(last, first + more * self._step_ms)
+        self._rest = last + 1
+        span = last - first + 1
         count = max(1, min(SLICES_PER_WORKER * self.workers, span // self.min_span_ms))
-        bounds = [self._align(self.start_ms + span * k // count) for k in range(count)]
-        bounds = [*sorted({b for b in bounds if b <= self.end_ms}), self.end_ms + 1]
-        log.info("camera %s: range cut into %d slices (step %d ms)", self.esn,
-                 len(bounds) - 1, step)
+        bounds = [self._align(first + span * k // count) for k in range(count)]
+        bounds = [*sorted({b for b in bounds if b <= last}), last + 1]
+        log.info("camera %s: %d ms of the range cut into %d slices (step %d ms)", self.esn,
+                 span, len(bounds) - 1, self._step_ms)
         return [_Slice(ask=a, end=b - 1) for a, b in itertools.pairwise(bounds)]
 
     def _align(self, ms: int) -> int:
@@ -162,7 +190,6 @@ class V3RangeCursor:
         """The back half of the walking slice with the most left, as a new slice; None when
         none has room for two halves (a slice that found no frame yet is not split: it may
         be a gap, which its own next answer skips at once)."""
-        assert self._slices is not None
         widest = max((s for s in self._slices if not s.done and s.walking),
                      key=lambda s: s.end - s.ask, default=None)
         if widest is None or widest.end - widest.ask + 1 < 2 * self.min_span_ms:
@@ -179,7 +206,8 @@ class V3RangeCursor:
         """An answer says no frame lies in ``[asked, frame_ms)`` (None: none at or after
         ``asked``): every slice whose next ask falls there moves on to the frame, or ends,
         without a request of its own."""
-        assert self._slices is not None
+        if asked <= self._rest and (frame_ms is None or self._rest < frame_ms):
+            self._rest = self.end_ms + 1 if frame_ms is None else frame_ms
         for piece in self._slices:
             if asked <= piece.ask and (frame_ms is None or piece.ask < frame_ms):
                 piece.ask = piece.end + 1 if frame_ms is None or frame_ms > piece.end \
