@@ -247,7 +247,7 @@ class V3RangeCursor:
                     piece.failures = 0
                     del self._jobs[job]
                     return
-        except errors.EenError as exc:
+        except Exception as exc:  # een_tui errors, or the caller's (a duplicate, storage)
             if not isinstance(exc, RangeStepEmpty):
                 piece.failures += 1
                 if piece.failures >= MAX_SLICE_FAILURES:
