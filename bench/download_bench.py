@@ -2,6 +2,7 @@
 loop, against the emulator with a fixed per-image latency L.
 
     python bench/download_bench.py [--latency-ms 100] [--count 20] [--repeat 3] [--in-process]
+                                   [--real-world] [--real-world-count 10]
 
 The emulator runs in a subprocess (its own CPU, like a remote server) unless --in-process.
 Prints, per variant, the median wall time of the download phase (after login, camera choice and
@@ -9,6 +10,13 @@ planning) and its ratio to the ideal ceil(M/W) x L, where M is the number of ima
 fetched: een-tui's health check saves one of the N images before the phase (M = N - 1), the
 plain loop fetches all N (M = N). The "run" column is the whole run after login (for een-tui:
 health check, planning and download). Aim: W=5 within 1.15x of the ideal.
+
+``--real-world`` adds where users live (EEN's own CLI measures 5-9 s per live preview on real
+cameras): een-tui W=5 with a fixed 5 s per image, and with a spread of 5-9 s (5 s plus a uniform
+0-4 s, the emulator's jitter, which also delays the few JSON requests). To finish in reasonable
+time these rows use N = ``--real-world-count`` (default 10: two rounds of five) and one run each,
+and skip the W=1 and plain-loop variants (a sequential loop would take N x 5-9 s). Their ideal
+is ceil(M/W) x the mean latency (5 s, and 7 s for the spread).
 """
 
 from __future__ import annotations
@@ -43,8 +51,9 @@ SUBPROCESS_SERVER = """
 from gevent import monkey; monkey.patch_all()
 import sys
 from een_tui.emulator import EmulatorConfig, EmulatorServer
-server = EmulatorServer(EmulatorConfig(seed=1, test_mode=True, image_latency_ms=float(sys.argv[1])),
-                        host="127.0.0.1", port=0).start()
+config = EmulatorConfig(seed=1, test_mode=True, image_latency_ms=float(sys.argv[1]),
+                        jitter_ms=float(sys.argv[2]))
+server = EmulatorServer(config, host="127.0.0.1", port=0).start()
 print(server.url, flush=True)
 server.serve_forever()
 """
@@ -66,15 +75,18 @@ class RemoteEmulator:
 
 
 @contextlib.contextmanager
-def emulator(latency_ms: float, in_process: bool) -> Iterator[EmulatorServer | RemoteEmulator]:
-    """The emulator with a fixed per-image latency, in this process or in a subprocess."""
+def emulator(latency_ms: float, in_process: bool,
+             jitter_ms: float = 0.0) -> Iterator[EmulatorServer | RemoteEmulator]:
+    """The emulator with a per-image latency (plus a uniform 0..``jitter_ms`` on every
+    request), in this process or in a subprocess."""
     if in_process:
-        config = EmulatorConfig(seed=1, test_mode=True, image_latency_ms=latency_ms)
+        config = EmulatorConfig(seed=1, test_mode=True, image_latency_ms=latency_ms,
+                                jitter_ms=jitter_ms)
         with EmulatorServer(config, host="127.0.0.1", port=0) as emu:
             yield emu
         return
     proc = subprocess.Popen(
-        [sys.executable, "-c", SUBPROCESS_SERVER, str(latency_ms)],
+        [sys.executable, "-c", SUBPROCESS_SERVER, str(latency_ms), str(jitter_ms)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -175,6 +187,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20, help="images N")
     parser.add_argument("--repeat", type=int, default=3, help="runs per variant (median shown)")
     parser.add_argument("--in-process", action="store_true", help="emulator in this process")
+    parser.add_argument("--real-world", action="store_true",
+                        help="add een-tui W=5 at 5 s per image and at 5-9 s per image")
+    parser.add_argument("--real-world-count", type=int, default=10, help="N of those rows")
     parser.add_argument("--cameras", type=int, default=0, metavar="C",
                         help="add the many-camera row: C cameras x 1 image, one pool of 5 "
                              "(bench/many_cameras.py)")
@@ -222,6 +237,26 @@ def main() -> None:
 
         print()
         print_table(HEADER, [many_camera_row(args.cameras, 1, 5, args.latency_ms)])
+    if args.real_world:
+        for name, latency_ms, jitter_ms in (("5 s per image", 5000.0, 0.0),
+                                            ("5-9 s per image", 5000.0, 4000.0)):
+            real_world_row(name, latency_ms, jitter_ms, args.real_world_count, args.in_process)
+
+
+def real_world_row(name: str, latency_ms: float, jitter_ms: float, count: int,
+                   in_process: bool) -> None:
+    """One run of een-tui W=5 against an emulator ``latency_ms`` (+0..``jitter_ms``) per image."""
+    with emulator(latency_ms, in_process, jitter_ms) as emu:
+        probe = V1Backend(logged_in_client(emu, 1))
+        esn = sorted(c.id for c in probe.list_cameras().cameras if c.usable)[0]
+        with tempfile.TemporaryDirectory() as out:
+            timing = een_tui_phase(emu, esn, count, 5, Path(out))
+    ideal = math.ceil(timing.phase_images / 5) * (latency_ms + jitter_ms / 2) / 1000
+    label = f"W=5, {name}"
+    print(
+        f"{label:<16} {5:>2} {timing.phase_images:>3} {timing.phase_s:>9.3f} {ideal:>9.3f} "
+        f"{timing.phase_s / ideal:>5.2f}x {timing.run_s:>8.3f}   (N = {count}, one run)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""The ``een-tui`` entry point: the terminal UI by default, sub-commands for scripts."""
+"""The ``een-tui`` entry point: the terminal UI by default, sub-commands for scripts.
+
+A command's own arguments, and whatever they need (the emulator's defaults, for one), are
+added only when that command is chosen or its help is asked for, so ``--version`` and a
+headless ``download`` import only what they use."""
 
 from __future__ import annotations
 
@@ -10,19 +14,48 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 
 from een_tui import __version__, exitcodes  # noqa: E402
 from een_tui.commands import (  # noqa: E402
     cameras,
     download,
     emulator,
+    login,
     logout,
     sheet,
     timelapse,
     tui,
 )
 
-COMMANDS = (cameras, download, emulator, logout, timelapse, sheet)
+COMMANDS = (cameras, download, emulator, login, logout, timelapse, sheet)
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A sub-command's parser that adds its arguments on first use: ``populate`` is called
+    with the parser before it parses or formats its help."""
+
+    def __init__(self, *args, populate: Callable[[argparse.ArgumentParser], None] | None = None,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._populate = populate
+
+    def _ensure_populated(self) -> None:
+        populate, self._populate = self._populate, None
+        if populate is not None:
+            populate(self)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        self._ensure_populated()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._ensure_populated()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._ensure_populated()
+        return super().format_help()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"een-tui {__version__}")
     tui.add_arguments(parser)
     parser.set_defaults(run=tui.run)
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=CommandParser)
     for command in COMMANDS:
         command.add_parser(sub)
     return parser

@@ -7,7 +7,8 @@ The config file is ``~/.config/een-tui/config.toml`` (``$XDG_CONFIG_HOME``), for
     timeout = 15
 
 The password is never read from the config file: use ``EEN_PASSWORD``, ``--password-file`` or the
-prompt.
+prompt. The same holds for the v3 client secret (``EEN_CLIENT_SECRET``, ``--client-secret-file``
+or ``client_secret_file``) and ``EEN_ACCESS_TOKEN``.
 """
 
 from __future__ import annotations
@@ -38,8 +39,13 @@ ENVIRONMENT = {
     "EEN_USERNAME": "username",
     "EEN_API_KEY": "api_key",
     "EEN_TIMEOUT": "timeout",
+    "EEN_API": "api",
+    "EEN_AUTH_URL": "auth_url",
+    "EEN_CLIENT_ID": "client_id",
+    "EEN_REDIRECT_URI": "redirect_uri",
 }
-CONFIG_KEYS = {"login_url", "api_url", "username", "api_key", "timeout", "session_cache"}
+CONFIG_KEYS = {"login_url", "api_url", "username", "api_key", "timeout", "session_cache",
+               "api", "auth_url", "client_id", "redirect_uri", "client_secret_file"}
 
 
 def config_dir() -> Path:
@@ -82,6 +88,9 @@ def read_config_file(path: Path | None = None) -> dict[str, Any]:
         log.warning("config file %s: unknown keys ignored: %s", path, ", ".join(unknown))
     if "password" in data:
         log.warning("config file %s: 'password' is ignored (use EEN_PASSWORD)", path)
+    if "client_secret" in data:
+        log.warning("config file %s: 'client_secret' is ignored (use EEN_CLIENT_SECRET or "
+                    "client_secret_file)", path)
     return {k: v for k, v in data.items() if k in CONFIG_KEYS}
 
 

@@ -12,26 +12,34 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
-from een_tui import config
+from een_tui import config, v3_config
 from een_tui.api import errors
-from een_tui.api.backend import AskCode, LoginFlow, drive_login
+from een_tui.api.backend import AskCode, Backend, LoginFlow, drive_login
 from een_tui.api.client import EenClient
 from een_tui.api.credentials import Credentials, CredentialSource, Warn
 from een_tui.api.session_cache import SessionCache
 from een_tui.api.settings import ConnectionSettings
 from een_tui.api.v1_backend import V1Backend
+from een_tui.api.v3.backend import NEEDS_BROWSER, V3Backend
+from een_tui.api.v3.oauth import quiet_open_browser
+from een_tui.api.v3.tokens import OAuthClient
 from een_tui.download.options import DEFAULT_WORKERS
 
 log = logging.getLogger(__name__)
 
+Show = Callable[[str], None]
+"""Shows one line of the v3 browser login to the person (the URL, a hint)."""
+
+FLAG_NAMES = ("login_url", "api_url", "username", "timeout", "api", "auth_url", "client_id",
+              "redirect_uri", "client_secret_file")
+
 
 def connection_flags(args: argparse.Namespace) -> dict[str, Any]:
     """The connection flags given on the command line (None = not given)."""
-    return {name: getattr(args, name, None)
-            for name in ("login_url", "api_url", "username", "timeout")}
+    return {name: getattr(args, name, None) for name in FLAG_NAMES}
 
 
 def credential_source(args: argparse.Namespace, values: dict[str, Any], *,
@@ -57,32 +65,49 @@ login_on_terminal = drive_login
 
 
 class Connection:
-    """One account: a client, its backend, and who is (or will be) logged in."""
+    """One account: its backend (v1: with its ``client``), and who is (or will be) logged
+    in."""
 
     def __init__(self) -> None:
-        self.client: EenClient | None = None
-        self.backend: V1Backend | None = None
+        self.client: EenClient | None = None  # v1 only
+        self.backend: Backend | None = None
         self.username: str = ""
         self.server: str = ""
+
+    @property
+    def api_version(self) -> str:
+        """``v1`` or ``v3`` (``v1`` before the backend is made)."""
+        return getattr(self.backend, "api_version", "v1")
 
     def _attach(self, client: EenClient) -> None:
         self.client = client
         self.backend = V1Backend(client)
+
+    def after_login(self) -> None:
+        """Once logged in: v3 asks ``/users/self`` for "logged in as"."""
+        if isinstance(self.backend, V3Backend):
+            self.backend.user()
+            self.username = self.backend.username or self.username
 
     def open(self) -> bool:
         """Log in if it can be done without asking; True when logged in."""
         raise NotImplementedError
 
     def login_flow(self) -> LoginFlow:
-        """A fresh interactive login on this connection's client."""
+        """A fresh interactive login on this connection's client (the UI's: a v3 browser is
+        opened quietly, away from the terminal)."""
         if self.backend is None:
             raise errors.ConfigurationError("no EEN client to log in with")
+        if isinstance(self.backend, V3Backend):
+            return self.backend.login_flow(open_browser=quiet_open_browser)
         return self.backend.login_flow()
 
     def close(self) -> None:
         """Close the client (a cached session stays valid)."""
         if self.client is not None:
             self.client.close()
+        elif self.backend is not None:
+            self.backend.close()
 
 
 class AccountConnection(Connection):
@@ -100,6 +125,13 @@ class AccountConnection(Connection):
 
     def _make_client(self) -> None:
         values = config.resolve(connection_flags(self.args))
+        if v3_config.api_version(values) == "v3":
+            use_cache = session_cache_for(self.args, values) is not None
+            self.backend = v3_config.v3_backend(values, pool_size=self.pool_size,
+                                                use_cache=use_cache, warn=self.warn)
+            oauth = self.backend.oauth
+            self.server = f"EEN API v3 ({oauth.auth_url if oauth else 'EEN_ACCESS_TOKEN'})"
+            return
         settings = config.connection_settings(values)
         self.server = settings.login_url
         self.source = credential_source(self.args, values, prompt=self.prompt, warn=self.warn)
@@ -112,6 +144,11 @@ class AccountConnection(Connection):
         """True when logged in without asking (a valid cached session, or credentials from the
         environment / password file); False when a person must log in (the UI's screen)."""
         self._make_client()
+        if isinstance(self.backend, V3Backend):
+            if not self.backend.resume():
+                return False
+            self.username = self.backend.username or ""
+            return True
         assert self.client is not None and self.source is not None
         self.username = self.source.username or ""
         if self.username:
@@ -124,15 +161,44 @@ class AccountConnection(Connection):
             return True
         return False
 
-    def open_on_terminal(self, ask_code: AskCode | None) -> None:
+    def open_on_terminal(self, ask_code: AskCode | None, *, login_input: IO[str] | None = None,
+                         show: Show | None = None) -> None:
         """The headless commands' login: resume, else credentials (prompting on a terminal when
-        allowed), then :func:`login_on_terminal`. Raises when it cannot log in."""
+        allowed), then :func:`login_on_terminal`. v3: resume, else the browser login on
+        ``login_input`` (lines pasted there; ``show`` gets the URL and hints) when given, else
+        :class:`MissingCredentials` (exit code 3). Raises when it cannot log in."""
         self._make_client()
+        if isinstance(self.backend, V3Backend):
+            if not self.backend.resume():
+                if show is None or self.backend.oauth is None:
+                    raise errors.MissingCredentials(NEEDS_BROWSER)
+                self.backend.login_flow().drive(login_input, show)
+                self.after_login()
+            self.username = self.backend.username or ""
+            return
         assert self.client is not None and self.source is not None
         self.client.username = self.username = self.source.resolve_username()
         if self.client.resume():
             return
         credentials = self.source.resolve()
+        login_on_terminal(self.login_flow(), credentials, ask_code)
+
+    def login_on_terminal(self, ask_code: AskCode | None, *, login_input: IO[str] | None,
+                          show: Show) -> None:
+        """``een-tui login``: a fresh login whatever is cached (v1: user name and password,
+        then the session is cached; v3: the browser login, tokens cached)."""
+        self._make_client()
+        if isinstance(self.backend, V3Backend):
+            if self.backend.oauth is None:
+                raise errors.ConfigurationError(
+                    "EEN_ACCESS_TOKEN needs no login; a v3 login needs a client id "
+                    "(EEN_CLIENT_ID or --client-id)")
+            self.backend.login_flow().drive(login_input, show)
+            self.after_login()
+            return
+        assert self.client is not None and self.source is not None
+        credentials = self.source.resolve()
+        self.client.username = self.username = credentials.username
         login_on_terminal(self.login_flow(), credentials, ask_code)
 
 
@@ -143,8 +209,9 @@ class DemoConnection(Connection):
     ``image_latency_ms`` or ``cameras`` (hidden ``--demo-*`` options, for tests and the bench)."""
 
     def __init__(self, *, pool_size: int = DEFAULT_WORKERS, timeout: float | None = None,
-                 emulator_options: dict[str, Any] | None = None) -> None:
+                 emulator_options: dict[str, Any] | None = None, api: str = "v1") -> None:
         super().__init__()
+        self.api = api
         self.pool_size = pool_size
         self.timeout = timeout
         self.emulator_options = emulator_options or {}
@@ -159,6 +226,13 @@ class DemoConnection(Connection):
                                        host="127.0.0.1", port=0)
         self.emulator.start()
         log.info("demo: embedded emulator at %s", self.emulator.url)
+        if self.api == "v3":
+            try:
+                self._open_v3()
+            except BaseException:
+                self.close()
+                raise
+            return True
         settings = ConnectionSettings(login_url=self.emulator.url, api_url=self.emulator.url,
                                       timeout=self.timeout or 15.0)
         demo = Credentials(self.emulator.demo_username, self.emulator.demo_password)
@@ -172,6 +246,25 @@ class DemoConnection(Connection):
             raise
         return True
 
+    def _open_v3(self) -> None:
+        """The v3 demo: the browser login of every v3 account, the browser step played by
+        the emulator's ``v3_approve`` (no listener, no browser, no token cache)."""
+        from een_tui.emulator import v3_approve
+
+        emulator = self.emulator
+        oauth = OAuthClient(client_id=emulator.v3_client_id,
+                            client_secret=emulator.v3_client_secret,
+                            redirect_uri=v3_config.DEFAULT_REDIRECT_URI, auth_url=emulator.url,
+                            timeout=self.timeout or 15.0)
+        backend = V3Backend(oauth, cache=None, pool_size=self.pool_size,
+                            timeout=self.timeout or 15.0)
+        self.backend = backend
+        flow = backend.login_flow(listen=False, open_browser=lambda url: False)
+        step = flow.begin()
+        assert step.url is not None
+        flow.finish(v3_approve(step.url, timeout=self.timeout or 15.0))
+        self.after_login()
+
     def close(self) -> None:
         """Close the client and stop the embedded emulator."""
         super().close()
@@ -180,16 +273,26 @@ class DemoConnection(Connection):
             self.emulator = None
 
 
+def demo_api(args: argparse.Namespace) -> str:
+    """The API of ``--demo``: as chosen (``--api``, ``EEN_API``, config), else v1."""
+    values = config.resolve(connection_flags(args))
+    chosen = values.get("api") or "v1"
+    return v3_config.api_version({"api": chosen})
+
+
 @contextlib.contextmanager
 def opened(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
            prompt: bool = True, ask_code: AskCode | None = None,
-           warn: Warn | None = None) -> Iterator[Connection]:
-    """A logged-in :class:`Connection` (its ``backend`` and ``client`` set) for the command
-    line in ``args``; closed (and the demo emulator stopped) when the block ends. ``--demo``
-    uses the embedded emulator."""
+           warn: Warn | None = None, login_input: IO[str] | None = None,
+           show: Show | None = None) -> Iterator[Connection]:
+    """A logged-in :class:`Connection` (its ``backend`` set; v1: its ``client``) for the
+    command line in ``args``; closed (and the demo emulator stopped) when the block ends.
+    ``--demo`` uses the embedded emulator. v3 without cached tokens runs the browser login
+    when ``show`` is given (lines pasted on ``login_input``), else it is exit code 3."""
     connection: Connection
     if getattr(args, "demo", False):
-        connection = DemoConnection(pool_size=pool_size, timeout=getattr(args, "timeout", None))
+        connection = DemoConnection(pool_size=pool_size, timeout=getattr(args, "timeout", None),
+                                    api=demo_api(args))
         try:
             connection.open()
             yield connection
@@ -198,7 +301,7 @@ def opened(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
         return
     account = AccountConnection(args, pool_size=pool_size, prompt=prompt, warn=warn)
     try:
-        account.open_on_terminal(ask_code)
+        account.open_on_terminal(ask_code, login_input=login_input, show=show)
         yield account
     finally:
         account.close()

@@ -58,7 +58,9 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    for name in ("EEN_USERNAME", "EEN_PASSWORD", "EEN_API_KEY", "EEN_LOGIN_URL", "EEN_API_URL"):
+    for name in ("EEN_USERNAME", "EEN_PASSWORD", "EEN_API_KEY", "EEN_LOGIN_URL", "EEN_API_URL",
+                 "EEN_API", "EEN_AUTH_URL", "EEN_CLIENT_ID", "EEN_CLIENT_SECRET",
+                 "EEN_REDIRECT_URI", "EEN_ACCESS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setattr("een_tui.api.secrets._SECRETS", set())  # one test's password is not

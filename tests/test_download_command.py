@@ -231,6 +231,7 @@ class Watch(MetaPathFinder):
 
 sys.meta_path.insert(0, Watch())
 import een_tui.cli  # noqa: F401
+import een_tui.commands.common  # noqa: F401 (what a command imports when it runs)
 print(sorted(seen.items()))
 """
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

@@ -7,14 +7,16 @@ import json
 import os
 import sys
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from een_tui import exitcodes
-from een_tui.api.model import Camera
 from een_tui.api.status import STATUS_ORDER, CameraStatus
-from een_tui.commands.common import add_connection_options, connect, report_error
+from een_tui.commands.arguments import add_connection_options
 from een_tui.termenv import no_color_requested
 from een_tui.ui.glyphs import UNICODE
+
+if TYPE_CHECKING:
+    from een_tui.api.model import Camera
 
 # ANSI SGR colours per status, used only on a terminal without NO_COLOR.
 _COLOURS = {
@@ -47,8 +49,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "List the account's cameras with their status decoded from the EEN status bitmask,\n"
             "sorted by status then name: a table and a summary line on stdout, or with --json\n"
             "an array of objects with id, name, type, status (online, off, internet_offline,\n"
-            "offline, password_needed, unknown), recording, status_bits, is_unsupported,\n"
-            "bridges and usable. Colour only on a terminal, never with NO_COLOR set."),
+            "offline, password_needed, unknown), recording, status_bits (v1) or\n"
+            "connection_status (v3: the API's own value), is_unsupported, bridges and\n"
+            "usable. Colour only on a terminal, never with NO_COLOR set."),
         epilog=exitcodes.EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_arguments(p)
     p.set_defaults(run=run)
@@ -56,6 +59,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Log in, fetch the device list, print it."""
+    from een_tui.commands.common import connect, report_error  # what running needs
+
     try:
         with connect(args, pool_size=1) as backend:
             listing = backend.list_cameras()
@@ -84,7 +89,9 @@ def sort_key(device: Camera) -> tuple[int, str, str]:
 
 
 def device_json(device: Camera) -> dict:
-    """One element of ``--json``: stable machine names, raw bits kept."""
+    """One element of ``--json``: stable machine names, the API's own status kept
+    (``status_bits`` for v1, ``connection_status`` for v3)."""
+    raw = device.raw_status
     return {
         "id": device.id,
         "name": device.name,
@@ -93,6 +100,7 @@ def device_json(device: Camera) -> dict:
         "status_label": device.status.label,
         "recording": device.recording,
         "status_bits": device.status_bits,
+        "connection_status": raw if isinstance(raw, str) else None,
         "status_bit_names": list(device.extra.get("status_bit_names") or ()),
         "is_unsupported": not device.supported,
         "bridges": list(device.bridges),

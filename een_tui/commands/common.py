@@ -8,9 +8,7 @@ import contextlib
 import getpass
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
 import gevent
 
@@ -20,6 +18,15 @@ from een_tui.api.backend import Backend
 from een_tui.api.credentials import stdin_is_terminal
 from een_tui.api.secrets import redact
 from een_tui.api.text import clean_text
+from een_tui.commands.arguments import (  # noqa: F401 (re-exported: the option helpers)
+    CONNECTION_OPTIONS,
+    TIMEOUT_SECONDS,
+    RefusePasswordFlag,
+    add_connection_options,
+    add_download_options,
+    bounded_float,
+    bounded_int,
+)
 from een_tui.connect import (  # noqa: F401 (re-exported: the commands' names)
     connected,
     connection_flags,
@@ -27,94 +34,10 @@ from een_tui.connect import (  # noqa: F401 (re-exported: the commands' names)
     opened,
     session_cache_for,
 )
-from een_tui.download.options import (
-    DEFAULT_COUNT,
-    DEFAULT_OUT_DIR,
-    DEFAULT_WORKERS,
-    MAX_COUNT,
-    MAX_WORKERS,
-)
+from een_tui.download.options import DEFAULT_WORKERS
 from een_tui.logsetup import setup_logging
 
 log = logging.getLogger(__name__)
-
-CONNECTION_OPTIONS = "connection"
-
-
-def _bounded(convert: Callable[[str], Any], noun: str, low: float,
-             high: float | None) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
-        try:
-            value = convert(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
-        if not (low <= value and (high is None or value <= high)):  # NaN fails too
-            bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise argparse.ArgumentTypeError(f"must be {bounds}")
-        return value
-
-    return parse
-
-
-def bounded_int(low: int, high: int | None = None) -> Callable[[str], int]:
-    """An argparse type: a whole number from ``low`` to ``high`` (no upper bound when None)."""
-    return _bounded(int, "a whole number", low, high)
-
-
-def bounded_float(low: float, high: float | None = None) -> Callable[[str], float]:
-    """An argparse type: a number from ``low`` to ``high`` (no upper bound when None)."""
-    return _bounded(float, "a number", low, high)
-
-
-TIMEOUT_SECONDS = bounded_float(0.001, 3600.0)  # every request has a finite timeout
-
-
-def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *,
-                         count_type: Callable[[str], Any] | None = None) -> None:
-    """``--count --workers --out``: shared by ``een-tui download`` and the terminal UI
-    (``count_type``: another parser of ``--count``, e.g. one that accepts ``all``)."""
-    parser.add_argument("--count", type=count_type or bounded_int(1, MAX_COUNT),
-                        default=DEFAULT_COUNT, metavar="N",
-                        help=f"distinct images to save (default {DEFAULT_COUNT})")
-    parser.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), default=DEFAULT_WORKERS,
-                        metavar="W", help=f"concurrent downloads (default {DEFAULT_WORKERS})")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, metavar="DIR",
-                        help="output folder; images go to DIR/<ESN>/ "
-                             f"(default ./{DEFAULT_OUT_DIR})")
-
-
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """``--login-url --api-url --username --password-file --no-session-cache --demo --timeout``."""
-    group = parser.add_argument_group(
-        CONNECTION_OPTIONS,
-        "The password comes from EEN_PASSWORD, --password-file, or a prompt on a terminal "
-        "(there is no --password flag). EEN_USERNAME, EEN_API_KEY, EEN_LOGIN_URL and "
-        "EEN_API_URL are read too; flags win over the environment, which wins over "
-        "~/.config/een-tui/config.toml.",
-    )
-    group.add_argument("--login-url", metavar="URL", default=None,
-                       help="EEN login host (default https://login.eagleeyenetworks.com)")
-    group.add_argument("--api-url", metavar="URL", default=None,
-                       help="EEN API host (default: the account's branded host after login)")
-    group.add_argument("--username", metavar="NAME", default=None, help="EEN user name")
-    group.add_argument("--password-file", metavar="FILE", default=None,
-                       help="read the password from the first line of FILE")
-    group.add_argument("--no-session-cache", action="store_true", default=False,
-                       help="neither reuse nor store the session")
-    group.add_argument("--timeout", metavar="SECONDS", type=TIMEOUT_SECONDS, default=None,
-                       help="network timeout of every request (default 15)")
-    group.add_argument("--demo", action="store_true", default=False,
-                       help="use the embedded EEN emulator and its demo account (no network)")
-    group.add_argument("--password", nargs="?", action=RefusePasswordFlag, help=argparse.SUPPRESS)
-
-
-class RefusePasswordFlag(argparse.Action):
-    """``--password`` exists only to say no (a password on the command line shows in ``ps``
-    and in shell history) and to keep argparse from reading it as ``--password-file``."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        parser.error("there is no --password option (it would show in ps and shell history): "
-                     "use EEN_PASSWORD, --password-file FILE, or the prompt")
 
 
 def print_warning(message: str) -> None:
@@ -134,6 +57,12 @@ def ask_two_factor_code(method: str, destination: str) -> str:
         raise errors.TwoFactorFailed("no two-factor code entered (end of input)") from None
 
 
+def show_login_line(text: str) -> None:
+    """One line of the v3 browser login (the address, a hint) on stderr; the address is kept
+    whole (a terminal wraps it, and it must be copied exactly)."""
+    print(clean_text(text, squeeze=True), file=sys.stderr, flush=True)
+
+
 def quiet_ctrl_c() -> None:
     """Ctrl+C while a greenlet waits on the network still ends the command (KeyboardInterrupt
     reaches it: one line, exit 130), without gevent's hub printing it on stderr first."""
@@ -150,9 +79,11 @@ def connect(args: argparse.Namespace, *, pool_size: int = DEFAULT_WORKERS,
     is true and stdin is a terminal. ``--demo`` uses the embedded emulator."""
     setup_logging()
     quiet_ctrl_c()
-    ask = ask_two_factor_code if prompt and stdin_is_terminal() else None
-    with opened(args, pool_size=pool_size, prompt=prompt, ask_code=ask,
-                warn=print_warning) as connection:
+    terminal = prompt and stdin_is_terminal()
+    ask = ask_two_factor_code if terminal else None
+    show = show_login_line if terminal else None  # v3: a browser login only on a terminal
+    with opened(args, pool_size=pool_size, prompt=prompt, ask_code=ask, warn=print_warning,
+                login_input=sys.stdin if terminal else None, show=show) as connection:
         assert connection.backend is not None
         yield connection.backend
 

@@ -12,24 +12,17 @@ import argparse
 import contextlib
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
-from een_tui.api.model import Camera
 from een_tui.commands import download_many
-from een_tui.commands.common import (
-    add_connection_options,
-    add_download_options,
-    bounded_int,
-    connect,
-    error_message,
-    report_error,
-)
-from een_tui.download.engine import DownloadEngine
+from een_tui.commands.arguments import add_connection_options, add_download_options, bounded_int
 from een_tui.download.events import FailureKind, RunFinished, RunOutcome
-from een_tui.download.headless import HeadlessPrinter, summary_dict
 from een_tui.download.options import MAX_COUNT, DownloadOptions
 from een_tui.download.range_spec import RangeError
-from een_tui.signals import ending_signals
+
+if TYPE_CHECKING:
+    from een_tui.api.model import Camera
 
 DESCRIPTION = """\
 Download N distinct preview images of one camera into DIR/<ESN>/<timestamp>.jpg with
@@ -108,6 +101,11 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.USAGE
     if many:
         return download_many.run(args, spec)
+    from een_tui.commands.common import connect, error_message, report_error
+    from een_tui.download.engine import DownloadEngine
+    from een_tui.download.headless import HeadlessPrinter, summary_dict
+    from een_tui.signals import ending_signals
+
     options = DownloadOptions(
         count=args.count,
         workers=args.workers,

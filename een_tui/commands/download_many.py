@@ -9,18 +9,18 @@ import contextlib
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
 from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
 from een_tui.api.timestamps import is_esn
-from een_tui.commands.common import connect, error_message, report_error
 from een_tui.download.events import FailureKind, RunOutcome
-from een_tui.download.fleet import FleetFinished, FleetRun
-from een_tui.download.fleet_report import FleetPrinter, fleet_summary_dict
 from een_tui.download.options import MAX_COUNT, DownloadOptions
 from een_tui.download.range_spec import RangeError, RangeSpec
-from een_tui.signals import ending_signals
+
+if TYPE_CHECKING:  # the runner's modules are imported by run(), not by the parser
+    from een_tui.download.fleet import FleetFinished
 
 STATUSES = [s.value for s in CameraStatus]
 
@@ -138,6 +138,11 @@ def exit_code(result: FleetFinished) -> int:
 
 def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
     """Log in, choose the cameras, download, print the summary; returns the exit code."""
+    from een_tui.commands.common import connect, error_message, report_error
+    from een_tui.download.fleet import FleetRun
+    from een_tui.download.fleet_report import FleetPrinter, fleet_summary_dict
+    from een_tui.signals import ending_signals
+
     options = DownloadOptions(count=args.count or 1, workers=args.workers, out_dir=args.out,
                               attempt_budget=args.max_attempts)
     printer = FleetPrinter(sys.stderr)

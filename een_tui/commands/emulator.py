@@ -6,13 +6,13 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-
-import gevent
-from gevent.event import Event
+from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
-from een_tui.commands.common import bounded_float, bounded_int
-from een_tui.emulator import EmulatorConfig, EmulatorServer
+from een_tui.commands.arguments import bounded_float, bounded_int
+
+if TYPE_CHECKING:
+    from een_tui.emulator import EmulatorConfig
 
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 
@@ -23,7 +23,9 @@ NON_NEGATIVE = bounded_float(0.0)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of this command: one flag per emulator knob."""
+    """Options of this command: one flag per emulator knob (its defaults are the emulator's)."""
+    from een_tui.emulator import EmulatorConfig  # only this command needs the emulator
+
     d = EmulatorConfig()
     net = parser.add_argument_group("network")
     net.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -104,13 +106,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Serve a faithful EEN emulator (API v1, and v3 with its OAuth2 auth host) "
                     "on loopback until Ctrl+C. It prints its URL, the demo credentials and the "
                     "v3 demo client.",
+        populate=add_arguments,  # arguments (and the emulator import) only when chosen
     )
-    add_arguments(p)
     p.set_defaults(run=run)
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     """The :class:`EmulatorConfig` the command line asks for."""
+    from een_tui.emulator import EmulatorConfig
+
     prefixes = tuple(p.strip() for p in args.fault_paths.split(",") if p.strip())
     return EmulatorConfig(
         seed=args.seed, test_mode=args.test_mode, latency_ms=args.latency_ms,
@@ -131,6 +135,11 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
 
 def run(args: argparse.Namespace) -> int:
     """Start the emulator, print how to use it, serve until SIGINT/SIGTERM."""
+    import gevent
+    from gevent.event import Event
+
+    from een_tui.emulator import EmulatorServer
+
     if args.host not in LOOPBACK_HOSTS:
         print(f"een-tui: warning: serving plain http on {args.host}, not loopback",
               file=sys.stderr)

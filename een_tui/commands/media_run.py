@@ -7,9 +7,6 @@ import sys
 from collections.abc import Callable
 
 from een_tui import exitcodes
-from een_tui.commands.common import report_error
-from een_tui.logsetup import setup_logging
-from een_tui.media.errors import MediaError
 
 EPILOG = """exit codes:
   0    success (the output was written; skipped files are listed on stderr)
@@ -35,6 +32,10 @@ def progress_line() -> Callable[[int, int], None] | None:
 def run_media(make: Callable[[], object]) -> int:
     """Run ``make`` (which returns a result with ``summary()``), print the outcome on stderr and
     return the exit code."""
+    from een_tui.commands.common import report_error  # what running needs, not the parser
+    from een_tui.logsetup import setup_logging
+    from een_tui.media.errors import MediaError
+
     try:
         setup_logging()
         result = make()

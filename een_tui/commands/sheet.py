@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 
 from een_tui.commands.media_run import EPILOG, run_media
-from een_tui.media.frames import folder_files
-from een_tui.media.sheet import DEFAULT_COLUMNS, DEFAULT_WIDTH, make_sheet
 
 
 def _bounded_int(low: int, high: int) -> type:
@@ -30,7 +28,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Put the frames a download wrote (FOLDER is out/<ESN>) in one JPEG: a grid\n"
                     "in time order, left to right then top to bottom, each cell labelled with\n"
                     "its time (in the camera's time zone when camera.json gives one, else UTC).",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        populate=add_arguments)  # arguments (and Pillow) only when this command is chosen
+    p.set_defaults(run=run)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of this command."""
+    from een_tui.media.sheet import DEFAULT_COLUMNS, DEFAULT_WIDTH
+
     p.add_argument("folder", metavar="FOLDER", type=Path, help="a camera folder, e.g. out/100a2b3c")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                    help="the sheet, a .jpg file")
@@ -38,10 +44,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=f"cells per row (default {DEFAULT_COLUMNS}; fewer if fewer frames)")
     p.add_argument("--width", metavar="PX", type=_bounded_int(64, 16000), default=DEFAULT_WIDTH,
                    help=f"sheet width in pixels (default {DEFAULT_WIDTH})")
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Make the sheet; one line on stderr either way."""
+    from een_tui.media.frames import folder_files
+    from een_tui.media.sheet import make_sheet
+
     return run_media(lambda: make_sheet(folder_files(args.folder), args.output, args.columns,
                                         args.width))

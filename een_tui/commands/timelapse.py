@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 
 from een_tui.commands.media_run import EPILOG, progress_line, run_media
-from een_tui.media.frames import folder_files
-from een_tui.media.timelapse import MAX_FPS, MIN_FPS, make_timelapse
 
 
 def _fps(text: str) -> float:
+    from een_tui.media.timelapse import MAX_FPS, MIN_FPS
+
     try:
         value = float(text)
     except ValueError:
@@ -30,7 +30,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "(needs PyAV: pip install 'een-tui[video]'). Frames are scaled to the first\n"
                     "frame's size; .part files and files that are not JPEGs are skipped and\n"
                     "counted. GIF stores delays in hundredths of a second (at most 50 fps).",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        populate=add_arguments)  # arguments (and Pillow) only when this command is chosen
+    p.set_defaults(run=run)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of this command."""
+    from een_tui.media.timelapse import MAX_FPS, MIN_FPS
+
     p.add_argument("folder", metavar="FOLDER", type=Path, help="a camera folder, e.g. out/100a2b3c")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                    help="the result; its extension (.gif, .webp, .mp4) picks the format")
@@ -39,10 +47,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stamp", action="store_true",
                    help="draw the camera name (from camera.json, if present) and the frame time "
                         "on each frame")
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Make the timelapse; one line on stderr either way."""
+    from een_tui.media.frames import folder_files
+    from een_tui.media.timelapse import make_timelapse
+
     return run_media(lambda: make_timelapse(folder_files(args.folder), args.output, args.fps,
                                             args.stamp, progress=progress_line()))

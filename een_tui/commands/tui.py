@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from een_tui import exitcodes
-from een_tui.commands.common import add_connection_options, add_download_options, report_error
+from een_tui.commands.arguments import add_connection_options, add_download_options
 from een_tui.termenv import dumb_terminal
 
 # The embedded demo answers images about as slowly as a real camera behind EEN's cloud does
@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return exitcodes.USAGE
-    from een_tui.connect import AccountConnection, DemoConnection
+    from een_tui.commands.common import report_error
+    from een_tui.connect import AccountConnection, DemoConnection, demo_api
     from een_tui.ui.app import App, AppOptions
 
     if args.demo:
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
             emulator_options["image_latency_ms"] = args.demo_image_latency_ms
             emulator_options["jitter_ms"] = 0
         connection = DemoConnection(
-            pool_size=args.workers, timeout=args.timeout, emulator_options=emulator_options
+            pool_size=args.workers, timeout=args.timeout, emulator_options=emulator_options,
+            api=demo_api(args),
         )
     else:
         connection = AccountConnection(args, pool_size=args.workers)

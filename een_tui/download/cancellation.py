@@ -78,11 +78,18 @@ class Cancellation:
 
     # -- stopping -------------------------------------------------------------------------------
 
-    def cancel(self) -> bool:
-        """Stop at the user's request; True the first time."""
+    def cancel(self, *, drain: bool = False) -> bool:
+        """Stop at the user's request; True the first time. ``drain``: kill no greenlet, so a
+        request already on the wire gets its answer (then dropped) and the server sees it end
+        before :meth:`wait_stopped` returns; the greenlets stop at their next check and
+        sleeps are cut short. A later cancel without ``drain`` still stops them at once."""
         first = not self.cancelled
         self.cancelled = True
-        self.stop_all()
+        if drain:
+            self.stopping = True
+            self._wakeup.set()
+        else:
+            self.stop_all()
         return first
 
     def stop_all(self) -> None:

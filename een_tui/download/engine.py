@@ -75,10 +75,14 @@ class DownloadEngine:
         """Images saved so far (files already on disk for planned timestamps included)."""
         return self._scheduler.saved
 
-    def cancel(self) -> None:
+    def cancel(self, *, drain: bool = False) -> None:
         """Stop promptly from any greenlet (or a signal handler): saved files stay, ``.part``
-        files go. Safe to call more than once, before, during or after :meth:`run`."""
-        if self._stop.cancel():
+        files go. Safe to call more than once, before, during or after :meth:`run`.
+
+        ``drain``: requests already on the wire are answered (and the answers dropped) rather
+        than cut, so that once :meth:`join` returns the server has seen every one of them end:
+        a next run then never has more than W requests in flight with the old ones."""
+        if self._stop.cancel(drain=drain):
             log.info("download cancelled")
 
     def join(self, timeout: float | None = None) -> bool:
@@ -110,11 +114,19 @@ class DownloadEngine:
             finally:
                 stop.shutdown()
                 self._scheduler.close()
-            result = outcome.finish(self._scheduler)
+            result = outcome.finish(self._scheduler, self._shortfall(outcome))
             self._emit(result)
             return result
         finally:
             stop.end()
+
+    def _shortfall(self, outcome: Outcome) -> str | None:
+        """Why the backend found no more frames of the run's camera (v3), or None."""
+        reason = getattr(self.backend, "shortfall_reason", None)
+        camera = outcome.camera
+        if reason is None or camera is None or camera.id is None:
+            return None
+        return reason(str(camera.id))
 
     def _download(
         self,

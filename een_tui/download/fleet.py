@@ -110,9 +110,10 @@ class FleetRun:
         self._results: list[CameraResult] = []
         self._error: tuple[FailureKind, str] | None = None
 
-    def cancel(self) -> None:
-        """Stop promptly (saved files stay, ``.part`` files go); safe from a signal handler."""
-        if self._stop.cancel():
+    def cancel(self, *, drain: bool = False) -> None:
+        """Stop promptly (saved files stay, ``.part`` files go); safe from a signal handler.
+        ``drain``: requests on the wire are answered, not cut (see ``DownloadEngine.cancel``)."""
+        if self._stop.cancel(drain=drain):
             log.info("download cancelled")
 
     def join(self, timeout: float | None = None) -> bool:

@@ -37,9 +37,10 @@ class Outcome:
         """One failed attempt (retried or given up), counted by reason."""
         self.failures[reason] += 1
 
-    def finish(self, scheduler: Scheduler) -> RunFinished:
+    def finish(self, scheduler: Scheduler, shortfall: str | None = None) -> RunFinished:
         """The run's final event: FAILED on a fatal error, DONE with every image, CANCELLED on
-        the user's request, INCOMPLETE otherwise (with the scheduler's reason)."""
+        the user's request, INCOMPLETE otherwise (with the backend's ``shortfall`` reason when
+        it gave one, else the scheduler's)."""
         count = scheduler.count
         kind = message = None
         if self.error is not None:
@@ -52,7 +53,7 @@ class Outcome:
             message = "cancelled"
         else:
             outcome = RunOutcome.INCOMPLETE
-            message = scheduler.stop_reason or NO_MORE_PREVIEWS
+            message = shortfall or scheduler.stop_reason or NO_MORE_PREVIEWS
         return RunFinished(
             outcome=outcome,
             camera=self.camera,

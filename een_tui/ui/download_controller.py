@@ -60,6 +60,7 @@ class DownloadController:
         self.engine: DownloadEngine | FleetRun | None = None
         self.screen: DownloadScreen | FleetScreen | None = None
         self.greenlet: gevent.Greenlet | None = None
+        self._draining: list[tuple[DownloadEngine | FleetRun, gevent.Greenlet]] = []  # cancelled
         self._pending_events: list[tuple[object, Event]] = []
         self._flush_alarm: Any = None
         self._last_flush = 0.0
@@ -73,9 +74,7 @@ class DownloadController:
 
     def start(self, camera: Camera | None) -> None:
         """Download previews from ``camera`` (None = a random healthy one)."""
-        previous = self.greenlet
-        if self.engine is not None and previous is not None and not previous.dead:
-            self.engine.cancel()
+        previous = self._drain_current()
         opts = DownloadOptions(
             count=self.options.count, workers=self.options.workers, out_dir=self.options.out_dir
         )
@@ -105,9 +104,7 @@ class DownloadController:
     def start_many(self, cameras: list[Camera], spec: RangeSpec | None = None) -> None:
         """Download from several ``cameras`` with one pool of workers (``--count`` images each,
         or every frame of ``spec``'s range); one row per camera on the screen."""
-        previous = self.greenlet
-        if self.engine is not None and previous is not None and not previous.dead:
-            self.engine.cancel()
+        previous = self._drain_current()
         count = None if spec is not None else self.options.count
         opts = DownloadOptions(count=self.options.count, workers=self.options.workers,
                                out_dir=self.options.out_dir)
@@ -134,20 +131,32 @@ class DownloadController:
         self.greenlet = self._spawn(work)
         self._schedule_tick()
 
+    def _drain_current(self) -> gevent.Greenlet | None:
+        """Cancel the current run (if any) so that its requests on the wire finish: the next
+        run waits for its greenlet, and so never has more than W requests in flight with it."""
+        previous = self.greenlet
+        if self.engine is not None and previous is not None and not previous.dead:
+            self.engine.cancel(drain=True)
+            self._draining.append((self.engine, previous))
+        self._draining = [(e, g) for e, g in self._draining if not g.dead]
+        return previous
+
     def cancel(self) -> None:
         """``c``: stop the running download (the saved images stay)."""
         if self.engine is not None and self.screen is not None and self.screen.running:
-            self.engine.cancel()
+            self.engine.cancel(drain=True)
 
     def back(self) -> None:
         """Esc: the camera list again (a running download is cancelled)."""
         if self.screen is not None and self.screen.running and self.engine is not None:
-            self.engine.cancel()
+            self.engine.cancel(drain=True)
             self.cameras.screen.say("notice", "download cancelled")
         self.cameras.show()
 
     def shutdown(self, timeout: float) -> None:
         """Cancel a running download and wait (up to ``timeout``) for its clean-up."""
+        for engine, _ in self._draining:  # quitting: requests still draining are cut
+            engine.cancel()
         if self.greenlet is not None and not self.greenlet.dead and self.engine is not None:
             self.engine.cancel()
             self.greenlet.join(timeout=timeout)

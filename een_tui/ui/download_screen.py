@@ -6,7 +6,9 @@ the app calls in the loop greenlet (events from the workers are batched there)."
 
 from __future__ import annotations
 
+import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 import urwid
@@ -34,23 +36,28 @@ LOG_LINES = 6
 THUMBNAIL_COLUMNS = 28
 
 
-def worker_state_text(update: WorkerUpdate) -> str:
-    """``fetching``, ``retrying in 2s``, ``retrying in <1s``, ``saved`` ... (15 cells at most)."""
+def worker_state_text(update: WorkerUpdate, waited_s: float | None = None) -> str:
+    """``fetching``, ``fetching 5s`` (``waited_s``: seconds on this request, shown from 1 s on,
+    so a slow camera's row visibly counts), ``retrying in 2s``, ``retrying in <1s``, ``saved``
+    ... (15 cells at most)."""
     if update.state is WorkerState.RETRYING and update.rate_limited:
         return "rate limited"  # the row's detail says for how long
     if update.state is WorkerState.RETRYING and update.retry_in_s is not None:
         delay = update.retry_in_s
         return f"retrying in {delay:.0f}s" if delay >= 0.5 else "retrying in <1s"
+    if update.state is WorkerState.FETCHING and waited_s is not None and waited_s >= 1:
+        return f"fetching {min(waited_s, 99999):.0f}s"
     return update.state.value
 
 
-def worker_markup(update: WorkerUpdate, width: int) -> list[tuple[str, str]]:
+def worker_markup(update: WorkerUpdate, width: int,
+                  waited_s: float | None = None) -> list[tuple[str, str]]:
     """One worker row at ``width`` cells: number, state, timestamp, then bytes and speed (or the
     error of a retry or failure), then the attempt; speed, bytes then timestamp drop when narrow."""
     attr = worker_attr(update.state)
     parts: list[tuple[str, str]] = [
         ("title", f"#{update.worker:<2}"),
-        (attr, f"{worker_state_text(update):<15}"),
+        (attr, f"{worker_state_text(update, waited_s):<15}"),
     ]
     if width >= 40:
         parts.append(("body", f"{update.timestamp or '-':<19} "))
@@ -75,18 +82,35 @@ def worker_markup(update: WorkerUpdate, width: int) -> list[tuple[str, str]]:
 
 
 class WorkerRow(urwid.Widget):
-    """One worker greenlet's live row."""
+    """One worker greenlet's live row; while it fetches, the seconds it has waited so far."""
 
     _sizing = frozenset([urwid.Sizing.FLOW])
 
-    def __init__(self, worker: int) -> None:
+    def __init__(self, worker: int, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.update = WorkerUpdate(worker=worker, state=WorkerState.IDLE)
+        self._clock = clock
+        self._since = clock()  # when the current state (a request: its attempt) began
 
     def set_update(self, update: WorkerUpdate) -> None:
         """Show the worker's latest state (redrawn only when it changed)."""
         if update != self.update:
+            old = self.update
+            if (update.state, update.attempt) != (old.state, old.attempt):
+                self._since = self._clock()  # bytes arriving keep the request's start
             self.update = update
+            self._invalidate()
+
+    @property
+    def waited_s(self) -> float | None:
+        """Seconds on the current request while fetching, else None."""
+        if self.update.state is not WorkerState.FETCHING:
+            return None
+        return self._clock() - self._since
+
+    def tick(self) -> None:
+        """Redraw a fetching row (its seconds count on during a long wait)."""
+        if self.update.state is WorkerState.FETCHING:
             self._invalidate()
 
     def rows(self, size: tuple[int], focus: bool = False) -> int:
@@ -94,7 +118,8 @@ class WorkerRow(urwid.Widget):
 
     def render(self, size: tuple[int], focus: bool = False) -> urwid.Canvas:
         (maxcol,) = size
-        return urwid.Text(worker_markup(self.update, maxcol), wrap="clip").render((maxcol,))
+        markup = worker_markup(self.update, maxcol, self.waited_s)
+        return urwid.Text(markup, wrap="clip").render((maxcol,))
 
 
 _HEADLINES = {
@@ -187,8 +212,10 @@ class DownloadScreen(urwid.WidgetWrap):
         self._refresh_stats()
 
     def tick(self) -> None:
-        """Refresh the elapsed time (called about once a second while running)."""
+        """Refresh the elapsed times (called about once a second while running)."""
         self._refresh_stats()
+        for row in self.worker_rows:
+            row.tick()
 
     @property
     def running(self) -> bool:

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import gevent
 import urwid
 
 from een_tui import exitcodes
@@ -16,6 +17,7 @@ from een_tui.api import errors
 from een_tui.api.backend import LoginFlow, LoginStep, StepKind
 from een_tui.api.client import EenClient
 from een_tui.api.credentials import Credentials
+from een_tui.api.v3 import oauth
 from een_tui.ui import keymap
 from een_tui.ui.login_screen import LoginActions, LoginScreen
 
@@ -28,6 +30,7 @@ class LoginConnection(Protocol):
     """What the controller needs of a connection (:class:`een_tui.connect.Connection`)."""
 
     client: EenClient | None
+    backend: Any
     username: str
     server: str
 
@@ -69,6 +72,7 @@ class LoginController:
         self._on_unusable = on_unusable
         self.screen: LoginScreen | None = None
         self._flow: LoginFlow | None = None
+        self._waiter: Any = None  # v3: the greenlet waiting for the browser's code
 
     def connect(self) -> None:
         """Open the connection (blocks: call it in a worker greenlet)."""
@@ -85,7 +89,7 @@ class LoginController:
 
     def show_login(self, error: str | None) -> None:
         """The login screen (or, without even a client, the error and exit code 3)."""
-        if self.connection.client is None:
+        if self.connection.client is None and self.connection.backend is None:
             # not even a client (bad configuration): nothing to log in to
             self._show(
                 urwid.Filler(urwid.Text(("error", error or "cannot connect"), align="center")),
@@ -95,13 +99,87 @@ class LoginController:
             self._on_unusable(exitcodes.AUTH_FAILED)
             return
         self.screen = LoginScreen(
-            LoginActions(self.submit_credentials, self.send_code, self.submit_code),
+            LoginActions(self.submit_credentials, self.send_code, self.submit_code,
+                         paste=self.paste, cancel=self.cancel_browser,
+                         start_browser=self.start_browser),
             username=self.connection.username,
             server=self.connection.server,
         )
         self._show(self.screen, keymap.LOGIN, "Login")
+        if getattr(self.connection.backend, "api_version", "v1") == "v3":
+            if error:
+                self.screen.show_browser_start(f"{error} Press Enter to log in again.")
+                self.screen.show_error(error)
+            else:
+                self.screen.show_busy("Starting the login…")
+                self.start_browser()
+            return
         if error:
             self.screen.show_error(error)
+
+    # ---- v3: the browser login -----------------------------------------------------------------
+
+    def start_browser(self) -> None:
+        """Begin a v3 browser login: the address and hints on the screen, then wait (in a
+        greenlet) for the loopback listener or a pasted address."""
+        def work() -> None:
+            try:
+                flow = self.connection.login_flow()
+                self._flow = flow
+                step = flow.begin()
+            except Exception as exc:
+                log.warning("login failed: %s", exc)
+                self._in_loop(self._browser_failed, login_error_text(exc))
+                return
+            self._in_loop(self._render, step)
+            try:
+                done = flow.finish(None)  # the listener, or a paste through send_code
+                self._after_login()
+            except gevent.GreenletExit:
+                raise
+            except Exception as exc:
+                log.warning("login failed: %s", exc)
+                self._in_loop(self._browser_failed, login_error_text(exc))
+                return
+            self._in_loop(self._render, done)
+
+        self._waiter = self._spawn(work)
+
+    def paste(self, text: str) -> None:
+        """The address the browser ended on (or the code), pasted in the edit box."""
+        login = getattr(self._flow, "login", None)
+        if login is None:
+            return
+        try:
+            login.send_code(text)  # the waiting greenlet trades it for tokens
+        except oauth.LoginRefused as exc:
+            self.cancel_browser(login_error_text(exc))
+        except errors.AuthError as exc:  # not an address nor a code: paste again
+            self.screen.pasted.set_edit_text("")
+            self.screen.show_error(login_error_text(exc))
+
+    def cancel_browser(self, why: str = "Login cancelled.") -> None:
+        """Esc: stop waiting, close the login (its listener), offer to start again."""
+        if self._waiter is not None:
+            self._waiter.kill(block=False)
+            self._waiter = None
+        close = getattr(self._flow, "close", None)
+        if close is not None:
+            close()
+        self._flow = None
+        if self.screen is not None:
+            self.screen.show_browser_start(f"{why} Press Enter to log in again.")
+
+    def _browser_failed(self, text: str) -> None:
+        self._waiter = None
+        self.cancel_browser(text)
+        if self.screen is not None:
+            self.screen.show_error(f"{text} Press Enter to log in again.")
+
+    def _after_login(self) -> None:
+        after = getattr(self.connection, "after_login", None)
+        if after is not None:
+            after()
 
     def submit_credentials(self, username: str, password: str) -> None:
         """Start a login with a user name and password."""
@@ -165,11 +243,17 @@ class LoginController:
         elif step.kind is StepKind.ENTER_CODE:
             method = step.method or ""
             self.screen.show_code_entry(method, step.choices.get(method, ""))
-        else:  # a step this screen has no form for yet (v3's browser step: issue 10)
+        elif step.kind is StepKind.OPEN_URL and step.url:
+            prompt = getattr(self._flow, "prompt", None)
+            hints = tuple(getattr(prompt, "hints", ()) or (step.message,))
+            paste_help = getattr(prompt, "paste_help", "") or "Paste the address here."
+            self.screen.show_open_url(step.url, hints, paste_help)
+        else:  # a step this screen has no form for
             self.screen.show_error(" ".join(filter(None, (step.message, step.url))))
 
     def _logged_in(self) -> None:
         backend = getattr(self.connection, "backend", None)
         self.screen = None
         self._flow = None
+        self._waiter = None
         self._on_logged_in(backend.display_name if backend is not None else "")

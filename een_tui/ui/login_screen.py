@@ -1,6 +1,8 @@
 """The login screen: user name, masked password, then the two-factor step when the account
-needs it (choose sms or email, enter the code). Errors are shown inline, in words. The network
-work is the app's: this screen only collects input and shows state."""
+needs it (choose sms or email, enter the code); for EEN API v3 the browser step (the address to
+open, the hints, an edit box for the address the browser ended on or the code). Errors are
+shown inline, in words. The network work is the app's: this screen only collects input and
+shows state."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ class LoginActions:
     submit_credentials: Callable[[str, str], None]
     send_code: Callable[[str], None]  # "sms" or "email"
     submit_code: Callable[[str], None]
+    paste: Callable[[str], None] | None = None  # v3: the pasted address or code
+    cancel: Callable[[], None] | None = None  # v3: Esc, the browser login is closed
+    start_browser: Callable[[], None] | None = None  # v3: Enter, a new browser login
 
 
 class LoginScreen(urwid.WidgetWrap):
@@ -31,10 +36,11 @@ class LoginScreen(urwid.WidgetWrap):
         self.username = urwid.Edit(("title", "User name  "), username)
         self.password = urwid.Edit(("title", "Password   "), mask="•")
         self.code = urwid.Edit(("title", "Code       "))
+        self.pasted = urwid.Edit(("title", "Address or code "))
         # the typed text gets a field background, brighter in the field that has the keyboard
         self._fields = {
             edit: urwid.AttrMap(edit, "edit", "edit_focus")
-            for edit in (self.username, self.password, self.code)
+            for edit in (self.username, self.password, self.code, self.pasted)
         }
         self.status = urwid.Text("")
         self.method_group: list[urwid.RadioButton] = []
@@ -42,8 +48,11 @@ class LoginScreen(urwid.WidgetWrap):
         self.server = server
         self._pile = urwid.Pile([])
         box = urwid.LineBox(urwid.Padding(self._pile, left=1, right=1), title="Eagle Eye Networks")
-        top = urwid.Filler(urwid.Padding(box, align="center", width=("relative", 80), min_width=30))
-        super().__init__(top)
+        self._boxed = urwid.Filler(
+            urwid.Padding(box, align="center", width=("relative", 80), min_width=30))
+        # the browser step has no frame: an address wrapped over lines copies without "│"
+        self._open = urwid.Filler(urwid.Padding(self._pile, left=1, right=1))
+        super().__init__(self._boxed)
         self._show_credentials()
 
     # ---- steps --------------------------------------------------------------------------------
@@ -58,8 +67,38 @@ class LoginScreen(urwid.WidgetWrap):
         return widgets
 
     def _set(self, widgets: list[urwid.Widget], focus: int) -> None:
+        self._w = self._open if self.step.startswith("browser") else self._boxed
         self._pile.contents = [(w, self._pile.options()) for w in widgets]
         self._pile.focus_position = focus
+
+    def show_browser_start(self, text: str) -> None:
+        """v3 before (or after a cancelled) browser login: Enter starts one."""
+        self.step = "browser_start"
+        self.busy = False
+        widgets = [*self._intro("EEN API v3: log in to EEN in a web browser."), urwid.Divider(),
+                   self.status]
+        self.status.set_text(("notice", text))
+        self._set(widgets, len(widgets) - 1)
+
+    def show_open_url(self, url: str, hints: tuple[str, ...], paste_help: str) -> None:
+        """v3: the address to open (whole, wrapped anywhere, no frame around it so that it
+        copies exactly), the hints, and the edit box for the address the browser ended on."""
+        self.step = "browser"
+        self.busy = False
+        self.pasted.set_edit_text("")
+        widgets = [
+            *self._intro("Open this address in a web browser and log in to EEN:"),
+            urwid.Divider(),
+            urwid.Text(("title", url), wrap="any"),
+            urwid.Divider(),
+            *(urwid.Text(("dim", hint)) for hint in hints),
+            urwid.Text(paste_help),
+            self._fields[self.pasted],
+            urwid.Divider(),
+            self.status,
+        ]
+        self.status.set_text(("dim", "Waiting for the browser…"))
+        self._set(widgets, len(widgets) - 3)
 
     def _show_credentials(self) -> None:
         self.step = "credentials"
@@ -128,6 +167,11 @@ class LoginScreen(urwid.WidgetWrap):
     @property
     def footer_hints(self) -> list[tuple[str, str]]:
         """Key hints for the footer of the current step."""
+        if self.step == "browser":
+            return [("Enter", "use the pasted address"), ("Esc", "cancel"),
+                    *keymap.hint(keymap.LOGIN, ("interrupt",))]
+        if self.step == "browser_start":
+            return [("Enter", "log in in a browser"), *keymap.hint(keymap.LOGIN, ("interrupt",))]
         if self.step == "credentials":
             return [
                 ("Enter", "log in"),
@@ -143,6 +187,10 @@ class LoginScreen(urwid.WidgetWrap):
 
     # ---- keys ---------------------------------------------------------------------------------
 
+    def selectable(self) -> bool:
+        """Always: Enter must reach the screen even on a step without an edit box."""
+        return True
+
     def keypress(self, size: tuple[int, int], key: str) -> str | None:
         """Form keys; Ctrl+C (and ``q``/``?`` while choosing a method) go up to the app."""
         command = keymap.command_for(key, keymap.LOGIN, include_global=False)
@@ -155,7 +203,11 @@ class LoginScreen(urwid.WidgetWrap):
             self._move(1 if command == "next_field" else -1)
             return None
         if command == "login_back":
-            if self.step != "credentials" and not self.busy:
+            if self.step == "browser" and self.actions.cancel is not None:
+                self.actions.cancel()
+            elif self.step == "browser_start":
+                pass
+            elif self.step != "credentials" and not self.busy:
                 self.restart()
             return None
         if key in ("q", "?") and self.step == "method":
@@ -174,7 +226,19 @@ class LoginScreen(urwid.WidgetWrap):
         self._pile.focus_position = positions[(index + step) % len(positions)]
 
     def _submit(self) -> None:
-        if self.step == "credentials":
+        if self.step == "browser":
+            text = self.pasted.edit_text.strip()
+            if not text:
+                self.show_error("Paste the address the browser ended on, or the code.")
+                return
+            if self.actions.paste is not None:
+                self.show_busy("Checking the code…")
+                self.actions.paste(text)
+        elif self.step == "browser_start":
+            if self.actions.start_browser is not None:
+                self.show_busy("Starting the login…")
+                self.actions.start_browser()
+        elif self.step == "credentials":
             if self._pile.focus is self._fields[self.username] and not self.password.edit_text:
                 self._move(1)
                 return

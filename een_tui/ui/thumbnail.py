@@ -4,7 +4,9 @@ With the ASCII glyph set (no ``▀`` in the terminal's encoding) each cell is a 
 average colour of its two pixels: half the vertical detail, never a character the terminal lacks.
 
 True colour when the terminal has it, the 256-colour cube otherwise, nothing below 256 colours
-or with ``NO_COLOR`` (a one-line note instead). AttrSpecs and the rendered canvas are cached."""
+or with ``NO_COLOR`` (a one-line note instead). AttrSpecs and the rendered rows are cached: the
+rows, never the canvas itself, since urwid's canvas cache keeps a widget alive for as long as one
+of its canvases lives (a thumbnail holding its own canvas would never be freed)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ from een_tui.ui import glyphs
 log = logging.getLogger(__name__)
 
 TRUECOLOR = 2**24
+
+# The rows of a drawn thumbnail: text, attribute runs and charset runs, as urwid.TextCanvas takes.
+_Rows = tuple[list[bytes], list[list[tuple[object, int]]], list[list[tuple[object, int]]]]
 
 
 def _quantize(value: int, colors: int) -> str:
@@ -43,7 +48,7 @@ class Thumbnail(urwid.Widget):
         self._note = ""
         self._pending_path: str | None = None
         self._attr_cache: dict[tuple[str, str], urwid.AttrSpec] = {}
-        self._canvas_cache: tuple[tuple, urwid.Canvas] | None = None
+        self._rows_cache: tuple[tuple, _Rows] | None = None
 
     @property
     def can_draw(self) -> bool:
@@ -74,7 +79,7 @@ class Thumbnail(urwid.Widget):
         else:
             self._source = str(source)
             self._pending_path = str(source)
-        self._canvas_cache = None
+        self._rows_cache = None
         self._invalidate()
 
     def _load_pending(self) -> None:
@@ -103,14 +108,17 @@ class Thumbnail(urwid.Widget):
         maxcol, maxrow = size
         block = glyphs.current().half_block
         key = (maxcol, maxrow, self._source, self.colors, self.no_color, block)
-        if self._canvas_cache is not None and self._canvas_cache[0] == key:
-            return self._canvas_cache[1]
-        self._load_pending()
-        canvas = self._render(maxcol, maxrow, block)
-        self._canvas_cache = (key, canvas)
-        return canvas
+        if self._rows_cache is None or self._rows_cache[0] != key:
+            self._load_pending()
+            rows = self._render(maxcol, maxrow, block)
+            if isinstance(rows, urwid.Canvas):
+                return rows  # a note or a blank: cheap, not cached
+            self._rows_cache = (key, rows)
+        text, attrs, charsets = self._rows_cache[1]
+        return urwid.TextCanvas(list(text), attr=[list(runs) for runs in attrs],
+                                cs=[list(runs) for runs in charsets], maxcol=maxcol)
 
-    def _render(self, maxcol: int, maxrow: int, block_glyph: str) -> urwid.Canvas:
+    def _render(self, maxcol: int, maxrow: int, block_glyph: str) -> urwid.Canvas | _Rows:
         reason = self.unavailable_reason
         if reason is not None or self._image is None or maxcol < 2 or maxrow < 1:
             text = reason if reason and self._source else self._note
@@ -157,4 +165,4 @@ class Thumbnail(urwid.Widget):
             text.append(blank)
             attrs.append([(None, maxcol)])
         charsets = [[(None, len(t))] for t in text]
-        return urwid.TextCanvas(text, attr=attrs, cs=charsets, maxcol=maxcol)
+        return text, attrs, charsets

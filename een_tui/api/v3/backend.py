@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from een_tui.api import errors
 from een_tui.api.backend import PreviewPlan, Retry
 from een_tui.api.credentials import Credentials
-from een_tui.api.model import CameraList
+from een_tui.api.model import Camera, CameraList
 from een_tui.api.responses import ImageHeaders
 from een_tui.api.retry_policy import RetryPolicy
 from een_tui.api.secrets import register_secret
@@ -158,8 +159,18 @@ class V3Backend:
         return self._user
 
     def list_cameras(self) -> CameraList:
-        """Every camera of every page, statuses mapped."""
-        return camera_list(self.client.camera_rows())
+        """Every camera of every page, statuses mapped; the bridges (``/bridges``) as the
+        list's other devices, like v1's (a bridge list EEN refuses leaves them out)."""
+        listing = camera_list(self.client.camera_rows())
+        try:
+            bridges = self.list_bridges()
+        except errors.EenError as exc:
+            log.warning("no bridge list: %s", exc)
+            return listing
+        others = tuple(Camera(id=b.id, name=b.name, status=b.status, recording=None,
+                              raw_status=b.raw_status, kind="bridge", is_camera=False)
+                       for b in bridges)
+        return replace(listing, others=others)
 
     def list_bridges(self) -> list[Bridge]:
         """Every bridge (bad rows skipped)."""

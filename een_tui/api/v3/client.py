@@ -91,15 +91,16 @@ class V3Client:
         for attempt in (1, 2):
             token, generation = self.tokens.access()
             headers = {"Accept": accept} if accept else {}
+            cap = wire.MAX_IMAGE_BYTES if media else wire.MAX_JSON_BYTES
             response = wire.send(self._http, method, url, timeout=self.timeout, params=params,
-                                 headers=headers, auth=wire.BearerAuth(token), stream=stream,
-                                 redirects=True)
+                                 headers=headers, auth=wire.BearerAuth(token), redirects=True,
+                                 max_bytes=cap)
             if response.status_code == 401 and attempt == 1:
-                wire.read_body(response, limit=65536)
+                wire.read_error_body(response)
                 self.tokens.after_401(generation)
                 continue
             if not 200 <= response.status_code < 300:
-                body = wire.read_body(response, limit=65536)
+                body = wire.read_error_body(response)
                 raise v3_error(response.status_code, body, response.headers, media=media)
             return response
         raise AssertionError("unreachable")

@@ -185,6 +185,10 @@ class BrowserLogin:
                     return
                 if on_rejected is not None:
                     on_rejected(str(exc))
+        # End of input without a code: only the listener could still bring one.
+        if self._listener is None and not self._result.ready():
+            self._result.set_exception(errors.AuthError(
+                "the input ended without the address the browser ended on (or its code)"))
 
 
 class V3LoginFlow:

@@ -12,7 +12,9 @@ import html
 import logging
 import re
 import secrets
+import shutil
 import socket
+import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
@@ -93,6 +95,22 @@ def should_open_browser(env: Mapping[str, str]) -> bool:
     """Open a local browser only with a display and no SSH session."""
     has_display = bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
     return has_display and not env.get("SSH_CONNECTION")
+
+
+BROWSER_OPENERS = ("xdg-open", "open")  # a desktop's "open this address" command
+
+
+def quiet_open_browser(url: str) -> bool:
+    """Open ``url`` with the desktop's opener, its input and output on ``/dev/null`` and in its
+    own session (nothing it prints can reach a full-screen UI; a console browser cannot take
+    the terminal). False when there is no opener."""
+    for name in BROWSER_OPENERS:
+        path = shutil.which(name)
+        if path:
+            subprocess.Popen([path, url], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,19 @@ class TokenCache:
             raise
         log.info("v3 tokens cached for %s", cached.auth_url)
 
+    def client_ids(self, auth_url: str | None = None) -> list[str]:
+        """The client ids with cached tokens (of ``auth_url``, or of any auth host), sorted."""
+        found: set[str] = set()
+        for path in sorted(self.directory.glob("v3-tokens-*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                owner, client = str(data["auth_url"]), str(data["client_id"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if auth_url is None or owner == auth_url:
+                found.add(client)
+        return sorted(found)
+
     def delete(self, auth_url: str, client_id: str) -> bool:
         """Remove the cached tokens; True when there were some."""
         try:

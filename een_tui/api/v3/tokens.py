@@ -150,7 +150,7 @@ class TokenEndpoint:
                              timeout=client.timeout, data=form, auth=auth,
                              headers={"Accept": "application/json"})
         status = response.status_code
-        body = wire.read_body(response, limit=256 * 1024)
+        body = wire.read_body(response, limit=256 * 1024)  # (no redirects: see send)
         if status == 429:
             raise errors.RateLimited("the EEN auth host says too many requests (429)")
         if status >= 500:
