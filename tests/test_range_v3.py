@@ -219,3 +219,17 @@ def test_count_takes_the_first_frames_of_the_range(v3_emulator, tmp_path, fast_r
     assert result.outcome is RunOutcome.DONE, result.error
     assert _saved(tmp_path, camera) == expected
     assert sum(v3_emulator.stats()["requests"][RECORDED].values()) <= 2 * count + 10
+
+
+def test_a_count_already_on_disk_fetches_nothing(v3_emulator, tmp_path, fast_retry):
+    backend = logged_in(v3_emulator, tmp_path)
+    camera, timeline = _camera(v3_emulator, backend)
+    now = v3_emulator.app.world.now_ms()
+    latest = timeline.latest_index(now)
+    start_ms, end_ms = timeline.frame_ms(latest - 60), timeline.frame_ms(latest - 21)
+    first = _run(backend, camera, tmp_path, start_ms, end_ms, fast_retry=fast_retry)
+    assert first.outcome is RunOutcome.DONE and first.cameras[0].saved == 40
+    again = _run(backend, camera, tmp_path, start_ms, end_ms, fast_retry=fast_retry, count=10)
+    assert again.outcome is RunOutcome.DONE, again.error
+    assert (again.images_fetched, again.cameras[0].already) == (0, 10)
+    assert again.cameras[0].failures == 0

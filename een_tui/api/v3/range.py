@@ -220,6 +220,8 @@ class V3RangeCursor:
         """The next new frame of ``job``'s walk, streamed (see the module). Raises
         :class:`RangeStepEmpty` when there is nothing left to walk."""
         piece = self._jobs.get(job)
+        if piece is None and job in self._taken and job in self._on_disk:
+            raise RangeStepEmpty("that frame is saved already")  # reported past the count
         if piece is None or esn != self.esn:
             raise errors.RequestRejected(f"{job!r} is not a step of this range")
         piece.busy = True  # again, on a retry of the job
