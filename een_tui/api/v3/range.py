@@ -6,7 +6,9 @@ in flight, although v3 lists no frames (docs/een-api-v3.md §5, §7).
 *is* the download of the frame it finds. One walk is sequential, so the range is cut into
 *slices* (about two per worker, each a few preview intervals long at least, the interval from
 ``/cameras/{id}/settings``) and each slice is walked on its own; slices do not overlap, so every
-frame is met by exactly one walk.
+frame is met by exactly one walk. When the caller takes only the first N frames, the range is
+cut a window of about N frames at a time. An answer with frame F for ``__gte=T`` also says no
+frame lies in ``[T, F)``: every slice waiting there skips to F (or ends) without a request.
 
 The download layer sees a job per walk step: :meth:`V3RangeCursor.next_page` names a job for
 each idle slice (``>=`` + the asked time; never a file name), and the lane opens it with
@@ -14,8 +16,9 @@ each idle slice (``>=`` + the asked time; never a file name), and the lane opens
 ``X-Een-Timestamp`` and streams it, after skipping (headers only, body not read) frames
 already on disk (reported back as found, so a re-run fetches only the missing ones) or past
 the slice's end (the slice is done). A step whose slice is done takes over the back half of
-the slice with the most left (so W walks stay busy till the end), and a step that finds no
-work at all raises :class:`RangeStepEmpty` (not a failure).
+the walking slice with the most left (so W walks stay busy till the end), and a step that
+finds no work at all raises :class:`RangeStepEmpty` (not a failure). A download that fails
+after its frame was handed out rewinds the slice, so the job's retry fetches that frame.
 
 ``every``: one frame at or after each tick ``start + k*every`` (the first frame at or after
 ``start`` always); after a frame the walk asks ``__gte`` = the next tick after it, so a tick
