@@ -40,7 +40,7 @@ def capture(output: Path | None) -> str:
                 "--count",
                 "20",
                 "--out",
-                "out",  # relative, as a user would type it: "folder: out/<ESN>"
+                "out",  # relative, as a user would type it (the screen shows it absolute)
                 "--demo-image-latency-ms",
                 "400",
             ],

@@ -27,6 +27,7 @@ from een_tui.commands import (  # noqa: E402
     timelapse,
     tui,
 )
+from een_tui.commands.early_options import apply_early_options  # noqa: E402
 
 COMMANDS = (cameras, download, emulator, login, logout, timelapse, sheet)
 
@@ -86,7 +87,9 @@ def tolerant_output() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; returns the exit code."""
     tolerant_output()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    apply_early_options(parser, sys.argv[1:] if argv is None else argv, args)
     try:
         return args.run(args)
     except KeyboardInterrupt:

@@ -45,7 +45,7 @@ ENVIRONMENT = {
     "EEN_REDIRECT_URI": "redirect_uri",
 }
 CONFIG_KEYS = {"login_url", "api_url", "username", "api_key", "timeout", "session_cache",
-               "api", "auth_url", "client_id", "redirect_uri", "client_secret_file"}
+               "api", "auth_url", "client_id", "redirect_uri", "client_secret_file", "graphics"}
 
 
 def config_dir() -> Path:
@@ -112,6 +112,20 @@ def resolve(flags: dict[str, Any], *, environ: dict[str, str] | None = None) -> 
             merged[name] = value
     merged.update({k: v for k, v in flags.items() if v is not None})
     return merged
+
+
+def graphics_setting(flag: str | None, *, environ: dict[str, str] | None = None) -> str:
+    """How the UI draws images (``--graphics`` > ``EEN_GRAPHICS`` > ``graphics`` in the config
+    file > ``auto``), not yet checked (see :func:`een_tui.ui.graphics.check_choice`)."""
+    if flag:
+        return flag
+    environ = os.environ if environ is None else environ
+    if environ.get("EEN_GRAPHICS"):
+        return environ["EEN_GRAPHICS"]
+    value = read_config_file().get("graphics")
+    if value is not None and not isinstance(value, str):
+        raise ConfigurationError("graphics in the config file must be a string")
+    return value or "auto"
 
 
 def connection_settings(values: dict[str, Any]) -> ConnectionSettings:

@@ -169,7 +169,7 @@ def test_plain_http_to_a_remote_host_is_refused_before_any_request(monkeypatch, 
 
 def test_no_credentials_without_a_terminal(emulator, capsys):
     code, _out, err = run_cli(capsys, "cameras", "--login-url", emulator.url)
-    assert code == 3 and "EEN_USERNAME" in err
+    assert code == 2 and "EEN_USERNAME" in err  # usage: no user name (issue 11)
 
 
 def test_unreachable_host_is_one_line_exit_1(capsys, monkeypatch):

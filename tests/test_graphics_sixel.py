@@ -144,3 +144,19 @@ def test_palette_image_and_alpha_image_are_encoded_as_rgb():
         decoded, _, _ = decode_sixel(encode_sixel(variant))
         assert decoded.getpixel((0, 0)) == (255, 0, 0)
         assert decoded.getpixel((11, 11)) == (255, 255, 0)
+
+
+def test_a_full_screen_image_keeps_its_colours_with_the_sampled_palette():
+    # larger than the palette sample: the palette comes from a smaller copy, every pixel is
+    # still mapped onto it, so solid areas come back exact and a photo-like image stays close
+    source = quadrants(700, 400)
+    decoded, registers, painted = decode_sixel(encode_sixel(source))
+    assert len(painted) == 700 * 400 and registers == 4
+    assert decoded.tobytes() == source.tobytes() or max(
+        abs(g - w) for g, w in zip(decoded.tobytes(), source.tobytes(), strict=True)) <= 2
+    busy = many_colours(64, 48).resize((640, 480), Image.Resampling.BILINEAR)
+    decoded, registers, _ = decode_sixel(encode_sixel(busy))
+    assert registers <= 256
+    # about as close as Pillow's palette chosen from every pixel (computed here, not by us)
+    whole = busy.quantize(256, method=Image.Quantize.MEDIANCUT).convert("RGB")
+    assert mean_error(decoded, busy) <= 1.15 * mean_error(whole, busy)

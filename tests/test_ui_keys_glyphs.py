@@ -17,9 +17,12 @@ from een_tui.termenv import can_encode, dumb_terminal, no_color_requested
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.app import App, AppOptions
 from een_tui.ui.camera_list import CameraList, fit_cell
+from een_tui.ui.confirm import ConfirmQuit
 from een_tui.ui.help import HelpOverlay
+from een_tui.ui.image_box import ImageBox
 from een_tui.ui.login_screen import LoginActions, LoginScreen
 from een_tui.ui.thumbnail import Thumbnail
+from een_tui.ui.viewer import ViewerScreen
 
 
 @pytest.fixture
@@ -73,6 +76,8 @@ def test_dispatch_runs_the_handler_of_the_key_command():
             "cancel": lambda: calls.append("cancel"),
             "back": lambda: calls.append("back"),
             "another": lambda: calls.append("another"),
+            "view": lambda: calls.append("view"),
+            "retry": lambda: calls.append("retry"),
         },
     )
     assert keys.dispatch("c") and keys.dispatch("esc") and keys.dispatch("n")
@@ -101,6 +106,9 @@ def test_every_binding_has_a_handler(app):
         keymap.CAMERAS: app.cameras.keys.handlers,
         keymap.FILTER: app.cameras.filter_keys.handlers,
         keymap.DOWNLOAD: app.downloads.keys.handlers,
+        keymap.VIEWER: ViewerScreen([], title="t", image=ImageBox(), on_close=print).keys.handlers,
+        keymap.CONFIRM: ConfirmQuit(urwid.SolidFill(), "?", on_yes=print, on_no=print)
+        .keys.handlers,
     }
     for binding in keymap.KEY_BINDINGS:
         if binding.terminal or binding.context == keymap.LOGIN:

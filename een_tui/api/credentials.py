@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from een_tui.api.errors import ConfigurationError, MissingCredentials
+from een_tui.api.errors import ConfigurationError, MissingCredentials, MissingUsername
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,22 @@ def stdin_is_terminal() -> bool:
         return sys.stdin is not None and sys.stdin.isatty()
     except (ValueError, OSError):
         return False
+
+
+def ask_line(prompt: str) -> str:
+    """A line typed on the terminal after ``prompt``. The prompt goes to the terminal itself
+    (``/dev/tty``), else to stderr: never to stdout, which may be data (``--json > file``)."""
+    try:
+        with open("/dev/tty", "w", encoding="utf-8", errors="replace") as tty:
+            tty.write(prompt)
+            tty.flush()
+    except OSError:
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
 
 
 def read_password_file(path: str | os.PathLike[str], *, warn: Warn | None = None) -> str:
@@ -95,7 +111,7 @@ class CredentialSource:
     environ: dict[str, str] | None = None
     can_prompt: bool = True
     is_terminal: Callable[[], bool] = stdin_is_terminal
-    ask_username: Callable[[str], str] = input
+    ask_username: Callable[[str], str] = ask_line  # the prompt never goes to stdout (data)
     ask_password: Callable[[str], str] = getpass.getpass
     warn: Warn | None = None  # where a person sees warnings (e.g. a too open password file)
 
@@ -121,9 +137,7 @@ class CredentialSource:
             if name:
                 self.username = name
                 return name
-        raise MissingCredentials(
-            "no EEN user name: set EEN_USERNAME or use --username"
-        )
+        raise MissingUsername("no EEN user name: set EEN_USERNAME or use --username")
 
     def non_interactive_password(self) -> str | None:
         """The password from ``--password-file`` or ``EEN_PASSWORD``, without prompting."""

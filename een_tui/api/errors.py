@@ -28,6 +28,10 @@ class MissingCredentials(ConfigurationError):
     """No user name or password at hand, or an unreadable password file (exit code 3)."""
 
 
+class MissingUsername(MissingCredentials):
+    """No user name configured and no terminal to ask for one: a usage error (exit code 2)."""
+
+
 class AuthError(EenError):
     """Login or session failure (exit code 3)."""
 

@@ -3,7 +3,10 @@ and around the iteration of a streamed body. Messages carry the host, never a UR
 
 from __future__ import annotations
 
+import errno
 import http.client
+import socket
+import ssl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -41,7 +44,9 @@ def transport_errors(url: str, *, timeout: float | None = None,
         if body is not None:
             raise errors.NetworkError(f"the {body} was cut off: {reason(exc)}") from exc
         if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
-            raise errors.NetworkError(f"cannot reach {host_of_url(url)}: {reason(exc)}") from exc
+            host = host_of_url(url)
+            said = in_words(exc, host) or f"cannot reach {host}: {reason(exc)}"
+            raise errors.NetworkError(said) from exc
         raise errors.NetworkError(
             f"request to {host_of_url(url)} failed: {reason(exc)}") from exc
 
@@ -55,6 +60,39 @@ def guarded_chunks(chunks: Iterable[bytes], url: str, *, body: str) -> Iterator[
 def host_of_url(url: str) -> str:
     """``host[:port]`` of ``url`` (the URL itself when it has none)."""
     return urlsplit(url).netloc or url
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it wraps: causes, contexts, urllib3's ``reason``, exceptions in args."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        item = todo.pop(0)
+        if id(item) in seen or len(seen) > 20:
+            continue
+        seen.add(id(item))
+        yield item
+        nested = [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
+        todo.extend(e for e in nested if isinstance(e, BaseException))
+
+
+def in_words(exc: BaseException, host: str) -> str | None:
+    """What a failed connection means, said for a person (None: no better words than the
+    exception's own)."""
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror | urllib3.exceptions.NameResolutionError):
+            return (f"cannot resolve {name}: check the network, or the host name "
+                    "(--login-url, --api-url)")
+        if isinstance(cause, ConnectionRefusedError):
+            return f"cannot reach {host}: the connection was refused (check the port)"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"cannot reach {host}: its certificate is not trusted ({cause.verify_message})"
+        if isinstance(cause, ssl.SSLError):
+            return f"cannot reach {host}: the TLS handshake failed ({cause.reason or 'error'})"
+        if isinstance(cause, OSError) and cause.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return f"cannot reach {host}: no route to it (check the network)"
+    return None
 
 
 def reason(exc: BaseException) -> str:

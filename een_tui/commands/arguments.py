@@ -54,12 +54,21 @@ def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGro
     (``count_type``: another parser of ``--count``, e.g. one that accepts ``all``)."""
     parser.add_argument("--count", type=count_type or bounded_int(1, MAX_COUNT),
                         default=DEFAULT_COUNT, metavar="N",
-                        help=f"distinct images to save (default {DEFAULT_COUNT})")
+                        help=f"distinct images to save, 1 to {MAX_COUNT} (default {DEFAULT_COUNT})")
     parser.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), default=DEFAULT_WORKERS,
-                        metavar="W", help=f"concurrent downloads (default {DEFAULT_WORKERS})")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, metavar="DIR",
+                        metavar="W",
+                        help=f"concurrent downloads, 1 to {MAX_WORKERS} "
+                             f"(default {DEFAULT_WORKERS})")
+    parser.add_argument("--out", type=output_folder, default=DEFAULT_OUT_DIR, metavar="DIR",
                         help="output folder; images go to DIR/<ESN>/ "
                              f"(default ./{DEFAULT_OUT_DIR})")
+
+
+def output_folder(text: str) -> Path:
+    """An argparse type: a folder name, never empty (``.`` names the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder (use . for the current one)")
+    return Path(text)
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

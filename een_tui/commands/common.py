@@ -92,6 +92,8 @@ def exit_code_for(exc: BaseException) -> int:
     """The documented exit code of an error (``AuthError`` -> 3, Ctrl+C -> 130, else 1)."""
     if isinstance(exc, KeyboardInterrupt):
         return exitcodes.INTERRUPTED
+    if isinstance(exc, errors.MissingUsername):  # nothing to log in as: how it was called
+        return exitcodes.USAGE
     if isinstance(exc, errors.AuthError | errors.MissingCredentials):
         return exitcodes.AUTH_FAILED
     if isinstance(exc, errors.ConfigurationError):  # bad URL, config file, option

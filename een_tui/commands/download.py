@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ from een_tui.download.range_spec import RangeError
 
 if TYPE_CHECKING:
     from een_tui.api.model import Camera
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """\
 Download N distinct preview images of one camera into DIR/<ESN>/<timestamp>.jpg with
@@ -102,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if many:
         return download_many.run(args, spec)
     from een_tui.commands.common import connect, error_message, report_error
+    from een_tui.download.camera_file import recording_camera_file
     from een_tui.download.engine import DownloadEngine
     from een_tui.download.headless import HeadlessPrinter, summary_dict
     from een_tui.signals import ending_signals
@@ -124,7 +128,10 @@ def run(args: argparse.Namespace) -> int:
                 if camera is None:
                     message = f"no camera with ESN {args.camera[0]} in this account"
                     return _fail(args, exitcodes.NO_USABLE_CAMERA, message)
-            engine = DownloadEngine(backend, options, on_event=printer.handle)
+            on_event = recording_camera_file(  # camera.json beside the images
+                printer.handle, api=backend.api_version,
+                on_error=lambda error: log.warning("cannot write camera.json: %s", error))
+            engine = DownloadEngine(backend, options, on_event=on_event)
 
             def stop(signum: int) -> None:  # Ctrl+C, SIGTERM, SIGHUP: the same clean end
                 ended_by.append(signum)
@@ -159,7 +166,10 @@ def _failure_summary(args: argparse.Namespace, message: str) -> dict:
         "camera": None,
         "requested": args.count,
         "saved": 0,
+        "new": 0,
+        "already_on_disk": 0,
         "files": [],
+        "new_files": [],
         "failures": {},
         "elapsed_s": 0.0,
         "images_per_s": None,

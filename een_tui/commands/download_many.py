@@ -139,6 +139,7 @@ def exit_code(result: FleetFinished) -> int:
 def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
     """Log in, choose the cameras, download, print the summary; returns the exit code."""
     from een_tui.commands.common import connect, error_message, report_error
+    from een_tui.download.camera_file import recording_camera_file
     from een_tui.download.fleet import FleetRun
     from een_tui.download.fleet_report import FleetPrinter, fleet_summary_dict
     from een_tui.signals import ending_signals
@@ -155,8 +156,9 @@ def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
                 return _fail(args, exitcodes.NO_USABLE_CAMERA, problem)
             if not cameras:
                 return _fail(args, exitcodes.NO_USABLE_CAMERA, "no camera matches")
-            fleet = FleetRun(backend, options, count=args.count, spec=spec,
-                             on_event=printer.handle)
+            on_event = recording_camera_file(  # camera.json beside each camera's images
+                printer.handle, api=backend.api_version, cameras=cameras)
+            fleet = FleetRun(backend, options, count=args.count, spec=spec, on_event=on_event)
 
             def stop(signum: int) -> None:  # Ctrl+C, SIGTERM, SIGHUP: the same clean end
                 ended_by.append(signum)

@@ -107,10 +107,22 @@ class RunFinished:
     error: str | None = None  # the fatal error in words, for FAILED
     error_kind: FailureKind | None = None  # added: the kind of fatal error, for FAILED
     out_dir: str | None = None  # added: the camera's output folder (None before one is chosen)
+    existing: tuple[str, ...] = ()  # added: those of ``files`` on disk before the run (not fetched)
 
     @property
     def saved(self) -> int:
         return len(self.files)
+
+    @property
+    def new_files(self) -> tuple[str, ...]:
+        """The files this run fetched (``files`` without those already on disk)."""
+        old = set(self.existing)
+        return tuple(f for f in self.files if f not in old)
+
+    @property
+    def rate(self) -> float:
+        """Images fetched per second (files already on disk do not count)."""
+        return len(self.new_files) / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
 
 Event = CameraRejected | RunPlanned | WorkerUpdate | ImageSaved | ImageFailed | RunFinished

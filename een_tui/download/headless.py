@@ -32,7 +32,9 @@ CLEAR_LINE = "\r\x1b[K"
 
 
 def summary_dict(result: RunFinished) -> dict:
-    """The run's summary for ``--json``: camera, requested, saved, files, failures, elapsed."""
+    """The run's summary for ``--json``: camera, requested, saved (and files: every image the
+    run asked for and has, on disk before included), new (fetched now, with ``new_files``)
+    and already_on_disk apart, failures, elapsed, and the rate of the new ones."""
     camera = result.camera
     elapsed = round(result.elapsed_s, 3)
     return {
@@ -42,10 +44,13 @@ def summary_dict(result: RunFinished) -> dict:
         else {"id": camera.id, "name": camera.name, "status": camera.status.value},
         "requested": result.requested,
         "saved": result.saved,
+        "new": len(result.new_files),
+        "already_on_disk": len(result.existing),
         "files": list(result.files),
+        "new_files": list(result.new_files),
         "failures": dict(result.failures),
         "elapsed_s": elapsed,
-        "images_per_s": round(result.saved / result.elapsed_s, 2) if result.elapsed_s else None,
+        "images_per_s": round(result.rate, 2) if result.elapsed_s else None,  # new ones
         "out_dir": result.out_dir,
         "error": result.error,
     }
@@ -154,11 +159,18 @@ def summary_lines(result: RunFinished) -> list[str]:
     lines = []
     if result.camera is not None:
         lines.append(f"camera    {describe_camera(result.camera)} ({result.camera.status.label})")
-    rate = result.saved / result.elapsed_s if result.elapsed_s else 0.0
-    lines.append(
-        f"saved     {result.saved}/{result.requested} in {result.elapsed_s:.2f} s "
-        f"({rate:.1f} images/s) [{result.outcome.value}]"
-    )
+    fetched = len(result.new_files)
+    if result.existing:
+        lines.append(
+            f"saved     {result.saved}/{result.requested} [{result.outcome.value}]: {fetched} new "
+            f"in {result.elapsed_s:.2f} s ({result.rate:.1f} images/s), "
+            f"{len(result.existing)} already on disk"
+        )
+    else:
+        lines.append(
+            f"saved     {result.saved}/{result.requested} in {result.elapsed_s:.2f} s "
+            f"({result.rate:.1f} images/s) [{result.outcome.value}]"
+        )
     if result.out_dir:
         lines.append(f"folder    {result.out_dir}")
     if result.failures:

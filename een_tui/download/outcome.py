@@ -64,4 +64,5 @@ class Outcome:
             error=message,
             error_kind=kind,
             out_dir=str(self.folder) if self.folder is not None else None,
+            existing=tuple(scheduler.existing),
         )

@@ -30,6 +30,7 @@ class DownloadProgress:
     def __init__(self, requested: int = 0, workers: int = 0) -> None:
         self.requested = requested
         self.saved = 0  # images saved, files already on disk included
+        self.already = 0  # of which already on disk before the run (not fetched)
         self.bytes_saved = 0  # bytes of the images this run fetched
         self.retries = 0  # attempts that failed and were retried
         self.failures = 0  # timestamps given up
@@ -69,7 +70,7 @@ class DownloadProgress:
             self.camera = event.camera
             self.out_dir = event.out_dir
             self.requested = event.requested
-            self.saved = len(event.already_saved)
+            self.saved = self.already = len(event.already_saved)
             self.saved_paths[:0] = event.already_saved
             self.planned_at = time.monotonic()
         elif isinstance(event, RunFinished):
@@ -103,6 +104,12 @@ class DownloadProgress:
         """Images saved per second of :attr:`elapsed`."""
         elapsed = self.elapsed
         return self.saved / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def fetch_rate(self) -> float:
+        """Images fetched per second of :attr:`elapsed` (files already on disk left out)."""
+        elapsed = self.elapsed
+        return (self.saved - self.already) / elapsed if elapsed > 0 else 0.0
 
     def download_rate(self, now: float) -> float:
         """Images saved per second since the run was planned (the download phase)."""

@@ -47,6 +47,7 @@ class Scheduler:
         self.spare_count = spare_count
         self.budget_left = budget
         self.files: list[str] = []  # saved paths, in the order they were saved
+        self.existing: list[str] = []  # those of ``files`` that were on disk before the run
         self.in_progress = 0
         self.exhausted = False  # the planner has nothing older to offer
         self.stop_reason: str | None = None  # why the run ended short (budget, no previews)
@@ -82,6 +83,7 @@ class Scheduler:
                 continue  # the health check's image, saved already
             if stamp in on_disk and len(self.files) < self.count:
                 already.append(path_of(stamp))
+                self.existing.append(already[-1])
                 self._saved.add(stamp)
                 self.files.append(already[-1])
             else:

@@ -40,7 +40,7 @@ def read_camera_info(folder: Path) -> CameraInfo:
         return CameraInfo()
     if not isinstance(data, dict):
         return CameraInfo()
-    return CameraInfo(name=clean_text(data.get("name")), zone=_zone(data.get("time_zone")))
+    return CameraInfo(name=clean_text(data.get("name")), zone=zone_named(data.get("time_zone")))
 
 
 def clean_text(value: object, limit: int = MAX_NAME_CHARS) -> str:
@@ -53,7 +53,8 @@ def clean_text(value: object, limit: int = MAX_NAME_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _zone(name: object) -> tzinfo:
+def zone_named(name: object) -> tzinfo:
+    """The IANA time zone ``name``; UTC for anything else (absent, unknown, not a string)."""
     if not isinstance(name, str) or not name or len(name) > 64:
         return timezone.utc
     try:

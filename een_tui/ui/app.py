@@ -30,16 +30,23 @@ from een_tui.signals import detach_terminal, ending_signals
 from een_tui.termenv import no_color_requested
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.cameras_controller import CamerasController
+from een_tui.ui.confirm import ConfirmQuit
 from een_tui.ui.details import DetailsOverlay
 from een_tui.ui.download_controller import MAX_FPS, DownloadController
+from een_tui.ui.download_screen import DownloadScreen
 from een_tui.ui.eventloop import GeventEventLoop
+from een_tui.ui.graphics import Graphics
 from een_tui.ui.help import HelpOverlay
 from een_tui.ui.hint_bar import HintBar
+from een_tui.ui.image_box import BLOCKS, draw_mode
 from een_tui.ui.log_capture import LogStream, stderr_to_log
 from een_tui.ui.login_controller import LoginController, login_error_text
 from een_tui.ui.login_screen import LoginScreen
 from een_tui.ui.palette import palette
+from een_tui.ui.pixel_painter import PixelPainter
 from een_tui.ui.range_form import RangeForm
+from een_tui.ui.viewer import ViewerScreen
+from een_tui.ui.viewer_controller import ViewerController
 
 __all__ = ["MAX_FPS", "App", "AppOptions", "LogStream", "login_error_text"]
 
@@ -68,13 +75,18 @@ class Connection(Protocol):
 @dataclass
 class AppOptions:
     """What the UI downloads and where (the options shared with ``een-tui download``), and how
-    it draws (``ascii``: ASCII symbols only)."""
+    it draws (``ascii``: ASCII symbols only; ``graphics``: detected before urwid starts)."""
 
     count: int = DEFAULT_COUNT
     workers: int = DEFAULT_WORKERS
     out_dir: Path = field(default_factory=lambda: DEFAULT_OUT_DIR)
     camera: str | None = None  # ESN or name: download from it as soon as the list is in
     ascii: bool = False
+    graphics: Graphics | None = None
+
+
+def _redraw() -> None:
+    """An alarm's callback whose only job is the redraw after it (urwid redraws when idle)."""
 
 
 class App:
@@ -102,16 +114,10 @@ class App:
         self.colors = getattr(self.screen, "colors", 16)
         self.header = urwid.Text("", wrap="clip")
         self.footer = HintBar()
-        self.body = urwid.WidgetPlaceholder(
-            urwid.Filler(
-                urwid.Text(("dim", "Connecting" + glyphs.current().ellipsis), align="center")
-            )
-        )
-        self.frame = urwid.Frame(
-            self.body,
-            header=urwid.AttrMap(self.header, "header"),
-            footer=urwid.AttrMap(self.footer, "footer"),
-        )
+        connecting = urwid.Text(("dim", "Connecting" + glyphs.current().ellipsis), align="center")
+        self.body = urwid.WidgetPlaceholder(urwid.Filler(connecting))
+        self.frame = urwid.Frame(self.body, header=urwid.AttrMap(self.header, "header"),
+                                 footer=urwid.AttrMap(self.footer, "footer"))
         self.main_loop = urwid.MainLoop(
             self.frame,
             palette(),
@@ -124,6 +130,12 @@ class App:
         self.event_loop.enter_idle(self._sync_footer)
         self.context = keymap.LOGIN
         self.account = ""  # the user's name once logged in
+        image_mode = draw_mode(options.graphics.protocol) if options.graphics else BLOCKS
+        self.painter = PixelPainter.attached(options.graphics, self.screen, self._images_visible,
+                                             lambda delay: self.event_loop.alarm(delay, _redraw))
+        self.viewer = ViewerController(show=self._show, image_mode=image_mode, colors=self.colors,
+                                       no_color=self.no_color, out_dir=options.out_dir,
+                                       note=options.graphics.note if options.graphics else "")
         self.camera_control = CamerasController(
             connection,
             spawn=self._spawn,
@@ -132,6 +144,8 @@ class App:
             start_download=self.start_download,
             show_details=self.show_details,
             camera=options.camera,
+            out_dir=options.out_dir,
+            viewer=self.viewer,
             start_many=lambda cameras: self.downloads.start_many(cameras),
             ask_range=self.show_range_form,
         )
@@ -146,9 +160,10 @@ class App:
             cameras=self.camera_control,
             colors=self.colors,
             no_color=self.no_color,
+            viewer=self.viewer,
         )
         self.keys = keymap.Dispatcher(
-            keymap.GLOBAL, {"quit": lambda: self.quit(exitcodes.OK), "help": self.show_help}
+            keymap.GLOBAL, {"quit": self.ask_quit, "help": self.show_help}
         )
         self.context_keys = {keymap.DOWNLOAD: self.downloads.keys}
         self.login: LoginScreen | None = None
@@ -175,6 +190,19 @@ class App:
                     self._shutdown()
         log.info("UI closed with exit code %s", self.exit_code)
         return self.exit_code
+
+    def ask_quit(self) -> None:
+        """``q``: quit; while a download runs, ask first (saying what is saved so far)."""
+        if not self.downloads.running:
+            self.quit(exitcodes.OK)
+        under = self.body.original_widget
+        question = self.downloads.quit_question()
+        restore = lambda: self._restore(under)  # noqa: E731
+        self.body.original_widget = ConfirmQuit(under, question, on_yes=self.quit, on_no=restore)
+
+    def _images_visible(self) -> bool:
+        """Whether the screen on top is one that shows an image (no overlay above it)."""
+        return isinstance(self.body.original_widget, ViewerScreen | DownloadScreen)
 
     def _on_signal(self, signum: int) -> None:
         """Ctrl+C (a real SIGINT), SIGTERM or SIGHUP: a clean exit from any screen, in the loop

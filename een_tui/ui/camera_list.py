@@ -55,9 +55,11 @@ def fit_cell(text: str, width: int) -> str:
     return text + " " * (width - urwid.calc_width(text, 0, len(text)))
 
 
-def row_markup(device: Camera, width: int, marked: bool = False) -> list[tuple[str, str]]:
+def row_markup(device: Camera, width: int, marked: bool = False,
+               on_disk: bool = False) -> list[tuple[str, str]]:
     """The markup of one camera row at ``width`` cells (a marked camera's name starts with
-    the mark)."""
+    the mark; ``on_disk``: a sign before the name, images of this camera are in the output
+    folder)."""
     cols = layout_for(width)
     attr = status_attr(device.status)
     marks = glyphs.current()
@@ -69,11 +71,15 @@ def row_markup(device: Camera, width: int, marked: bool = False) -> list[tuple[s
     else:
         markup.append(("recording", marks.recording + " ") if device.recording else ("body", "  "))
     name = device.name or "(no name)"
+    name_cells = cols.name
+    if on_disk and name_cells > 3:
+        markup.append(("ok", marks.on_disk + " "))
+        name_cells -= 2
     if marked:
         name = f"{marks.marked} {name}"
     markup.append(
         ("marked" if marked else "body",
-         fit_cell(name, cols.name - 1) + " " if cols.name > 1 else fit_cell(name, 1))
+         fit_cell(name, name_cells - 1) + " " if name_cells > 1 else fit_cell(name, 1))
     )
     if cols.esn:
         markup.append(("dim", fit_cell(device.id or "-", cols.esn)))
@@ -130,10 +136,11 @@ class _WidthAwareRow(urwid.Widget):
 class CameraRow(_WidthAwareRow):
     """One camera: status symbol and label, recording mark, name, ESN, bridge."""
 
-    def __init__(self, device: Camera, marked: bool = False) -> None:
+    def __init__(self, device: Camera, marked: bool = False, on_disk: bool = False) -> None:
         super().__init__()
         self.device = device  # frozen: the cached canvases never go stale
         self.marked = marked  # a row is rebuilt when its mark changes
+        self.on_disk = on_disk
 
     def selectable(self) -> bool:
         return True
@@ -142,7 +149,7 @@ class CameraRow(_WidthAwareRow):
         return key
 
     def markup(self, width: int) -> list[tuple[str, str]]:
-        return row_markup(self.device, width, self.marked)
+        return row_markup(self.device, width, self.marked, self.on_disk)
 
 
 class HeaderRow(_WidthAwareRow):
@@ -167,6 +174,7 @@ class CameraWalker(urwid.ListWalker):
         self._counts: Counter = Counter()
         self._rows: dict[int, CameraRow] = {}
         self.marked = Marks()  # for a download of several
+        self.on_disk: frozenset[str] = frozenset()
         self.set_devices(devices)
 
     # ---- data ---------------------------------------------------------------------------------
@@ -181,6 +189,14 @@ class CameraWalker(urwid.ListWalker):
         self._orders = {}
         self._rows = {}
         self._rebuild(keep=current)
+
+    def set_on_disk(self, esns: Iterable[str]) -> None:
+        """Mark the cameras (by ESN, any case) that have images in the output folder."""
+        marked = frozenset(esn.lower() for esn in esns)
+        if marked != self.on_disk:
+            self.on_disk = marked
+            self._rows = {}
+            self._modified()
 
     def _order(self, mode: str) -> list[int]:
         order = self._orders.get(mode)
@@ -292,7 +308,8 @@ class CameraWalker(urwid.ListWalker):
         row = self._rows.get(index)
         if row is None:
             device = self._devices[index]
-            row = self._rows[index] = CameraRow(device, device.id in self.marked)
+            on_disk = (device.id or "").lower() in self.on_disk
+            row = self._rows[index] = CameraRow(device, device.id in self.marked, on_disk)
         return row
 
     def next_position(self, position: int) -> int:

@@ -6,14 +6,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import gevent
 import urwid
 
 from een_tui.api.model import Camera
+from een_tui.download.on_disk import cameras_with_images
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
+from een_tui.ui.viewer_controller import ViewerController
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ class CamerasController:
         start_download: Callable[[Camera | None], None],
         show_details: Callable[[Camera], None],
         camera: str | None = None,
+        out_dir: Path | None = None,
+        viewer: ViewerController | None = None,
         start_many: Callable[[list[Camera]], None] | None = None,
         ask_range: Callable[[list[Camera]], None] | None = None,
     ) -> None:
@@ -45,12 +50,15 @@ class CamerasController:
         self._show = show
         self._start_download = start_download
         self._wanted_camera = camera
+        self.out_dir = out_dir
+        self.viewer = viewer
         self.screen = CamerasScreen(
             CameraActions(
                 download=start_download,
                 random=lambda: start_download(None),
                 refresh=self.load,
                 details=show_details,
+                view=self.view_saved,
                 download_many=start_many,
                 time_range=ask_range,
             )
@@ -85,9 +93,35 @@ class CamerasController:
                 f"{len(self.screen.devices)} cameras loaded in {elapsed:.1f} s {dot} ? for help",
             )
         log.info("camera list: %d cameras in %.2f s", len(result.cameras), elapsed)
+        self.mark_on_disk()
         wanted, self._wanted_camera = self._wanted_camera, None  # only the first list
         if wanted:
             self.download_named(wanted)
+
+    def view_saved(self, device: Camera) -> None:
+        """``v``: the camera's images on disk in the viewer, or why there are none."""
+        problem = self.viewer.open_camera(device, self.show) if self.viewer else "no viewer"
+        if problem:
+            self.screen.say("notice", problem)
+
+    def mark_on_disk(self) -> None:
+        """Mark the cameras with images in the output folder (listed in a worker greenlet)."""
+        out_dir = self.out_dir
+        if out_dir is None:
+            return
+        esns = [device.id for device in self.screen.devices]
+
+        def work() -> None:
+            found = cameras_with_images(out_dir, esns)
+            self._in_loop(self.screen.camera_list.walker.set_on_disk, found)
+
+        self._spawn(work)
+
+    def add_on_disk(self, esn: str | None) -> None:
+        """One more camera has images on disk (after a download)."""
+        if esn:
+            walker = self.screen.camera_list.walker
+            walker.set_on_disk(walker.on_disk | {esn.lower()})
 
     def download_named(self, wanted: str) -> None:
         """Download from the camera whose ESN or name (any case) is ``wanted``, or say why not."""

@@ -26,6 +26,7 @@ class CameraActions:
     random: Callable[[], None]
     refresh: Callable[[], None]
     details: Callable[[Camera], None]
+    view: Callable[[Camera], None] | None = None  # the camera's images on disk
     download_many: Callable[[list[Camera]], None] | None = None  # the marked cameras
     time_range: Callable[[list[Camera]], None] | None = None  # the range form for these
 
@@ -62,6 +63,7 @@ class CamerasScreen(urwid.WidgetWrap):
                 "time_range": self._time_range,
                 "random": lambda: self.actions.random(),
                 "refresh": lambda: self.actions.refresh(),
+                "view_saved": self._view_saved,
             },
         )
         self.filter_keys = keymap.Dispatcher(
@@ -98,7 +100,17 @@ class CamerasScreen(urwid.WidgetWrap):
             return keymap.hint(keymap.FILTER, ("filter_done", "filter_clear", "interrupt"))
         return keymap.hint(
             keymap.CAMERAS,
-            ("download", "random", "filter", "sort", "online_only", "details", "help", "quit"),
+            (
+                "download",
+                "random",
+                "view_saved",
+                "filter",
+                "sort",
+                "online_only",
+                "details",
+                "help",
+                "quit",
+            ),
         )
 
     def _update_summary(self) -> None:
@@ -187,6 +199,11 @@ class CamerasScreen(urwid.WidgetWrap):
         device = self.camera_list.selected
         if device is not None:
             self.actions.details(device)
+
+    def _view_saved(self) -> None:
+        device = self.camera_list.selected
+        if device is not None and self.actions.view is not None:
+            self.actions.view(device)
 
     def _mark(self) -> None:
         walker = self.camera_list.walker

@@ -13,8 +13,9 @@ import gevent
 import urwid
 
 from een_tui.api.model import Camera
+from een_tui.download.camera_file import recording_camera_file
 from een_tui.download.engine import DownloadEngine
-from een_tui.download.events import Event, RunFinished
+from een_tui.download.events import Event, ImageSaved, RunFinished, RunPlanned
 from een_tui.download.fleet import FleetRun
 from een_tui.download.options import DownloadOptions
 from een_tui.download.range_spec import RangeSpec
@@ -23,6 +24,8 @@ from een_tui.ui.cameras_controller import CamerasController
 from een_tui.ui.download_screen import DownloadScreen
 from een_tui.ui.eventloop import GeventEventLoop
 from een_tui.ui.fleet_screen import FleetScreen
+from een_tui.ui.image_box import BLOCKS
+from een_tui.ui.viewer_controller import ViewerController
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,7 @@ class DownloadController:
         cameras: CamerasController,
         colors: int,
         no_color: bool,
+        viewer: ViewerController | None = None,
     ) -> None:
         self.connection = connection
         self.options = options
@@ -57,6 +61,10 @@ class DownloadController:
         self.cameras = cameras
         self.colors = colors
         self.no_color = no_color
+        self.viewer = viewer or ViewerController(
+            show=show, image_mode=BLOCKS, colors=colors, no_color=no_color,
+            out_dir=options.out_dir,
+        )
         self.engine: DownloadEngine | FleetRun | None = None
         self.screen: DownloadScreen | FleetScreen | None = None
         self.greenlet: gevent.Greenlet | None = None
@@ -67,7 +75,13 @@ class DownloadController:
         self._tick_alarm: Any = None
         self.keys = keymap.Dispatcher(
             keymap.DOWNLOAD,
-            {"cancel": self.cancel, "back": self.back, "another": lambda: self.start(None)},
+            {
+                "cancel": self.cancel,
+                "back": self.back,
+                "another": lambda: self.start(None),
+                "view": self.view,
+                "retry": self.retry,
+            },
         )
 
     # ---- commands -----------------------------------------------------------------------------
@@ -79,11 +93,16 @@ class DownloadController:
             count=self.options.count, workers=self.options.workers, out_dir=self.options.out_dir
         )
         screen = DownloadScreen(
-            opts.count, opts.workers, colors=self.colors, no_color=self.no_color
+            opts.count, opts.workers, colors=self.colors, no_color=self.no_color,
+            image_mode=self.viewer.image_mode,
         )
         assert self.connection.backend is not None
         engine = DownloadEngine(self.connection.backend, opts, on_event=None)
-        engine.on_event = lambda event: self._engine_event(engine, event)
+        engine.on_event = recording_camera_file(
+            lambda event: self._engine_event(engine, event),
+            api=getattr(self.connection.backend, "api_version", "v1"),
+            on_error=lambda error: log.warning("cannot write camera.json: %s", error),
+        )
         self.engine, self.screen = engine, screen
         self._pending_events.clear()
         self._show(screen, keymap.DOWNLOAD, "Download")
@@ -114,7 +133,11 @@ class DownloadController:
                              title=f"{len(cameras)} cameras, {what}, {opts.workers} workers")
         assert self.connection.backend is not None
         run = FleetRun(self.connection.backend, opts, count=count, spec=spec)
-        run.on_event = lambda event: self._engine_event(run, event)  # type: ignore[arg-type]
+        run.on_event = recording_camera_file(  # type: ignore[assignment]
+            lambda event: self._engine_event(run, event),
+            api=getattr(self.connection.backend, "api_version", "v1"), cameras=cameras,
+            on_error=lambda error: log.warning("cannot write camera.json: %s", error),
+        )
         self.engine, self.screen = run, screen
         self._pending_events.clear()
         self._show(screen, keymap.DOWNLOAD, "Download")
@@ -145,6 +168,43 @@ class DownloadController:
         """``c``: stop the running download (the saved images stay)."""
         if self.engine is not None and self.screen is not None and self.screen.running:
             self.engine.cancel(drain=True)
+
+    @property
+    def running(self) -> bool:
+        """Whether a download runs now."""
+        return self.screen is not None and self.screen.running and self.engine is not None
+
+    def quit_question(self) -> str:
+        """What ``q`` asks while a download runs: what is saved so far, and where."""
+        screen = self.screen
+        saved, requested = (screen.progress.saved, screen.progress.requested) if screen else (0, 0)
+        folder = getattr(screen, "folder", None) or "the output folder"
+        if isinstance(screen, FleetScreen):
+            return ("A download from several cameras is running.\n"
+                    "Quit now? The saved images stay; the rest is cancelled.")
+        return (
+            f"A download is running: {saved} of {requested} images saved in {folder}.\n"
+            "Quit now? The saved images stay; the rest is cancelled."
+        )
+
+    def view(self) -> None:
+        """``v``: this run's images in the viewer (more join while the run goes on)."""
+        screen = self.screen
+        if not isinstance(screen, DownloadScreen):
+            return  # several cameras: their images are viewed from the camera list
+        self.viewer.open_run(
+            list(screen.progress.saved_paths), screen.progress.camera, folder=screen.folder,
+            back=lambda: self._show(screen, keymap.DOWNLOAD, "Download"), source=self.engine,
+        )
+
+    def retry(self) -> None:
+        """``r`` after an incomplete run: the same camera again (the saved images are kept and
+        not fetched again, so only the missing ones are)."""
+        screen = self.screen
+        finished = screen.progress.finished if isinstance(screen, DownloadScreen) else None
+        if finished is None or finished.camera is None or finished.saved >= finished.requested:
+            return
+        self.start(finished.camera)
 
     def back(self) -> None:
         """Esc: the camera list again (a running download is cancelled)."""
@@ -182,7 +242,14 @@ class DownloadController:
         for engine, event in events:
             if engine is self.engine and self.screen is not None:
                 self.screen.apply(event)  # type: ignore[arg-type]
+                if isinstance(event, RunPlanned):
+                    for path in event.already_saved:
+                        self.viewer.add(engine, path)
+                elif isinstance(event, ImageSaved):
+                    self.viewer.add(engine, event.path)
                 if isinstance(event, RunFinished):
+                    if event.files and event.camera is not None:
+                        self.cameras.add_on_disk(event.camera.id)
                     log.info(
                         "download finished: %s, %d/%d",
                         event.outcome.value,

@@ -6,10 +6,10 @@ the app calls in the loop greenlet (events from the workers are batched there)."
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from collections.abc import Callable
-from pathlib import Path
 
 import urwid
 
@@ -28,12 +28,19 @@ from een_tui.download.events import (
 from een_tui.download.progress import DownloadProgress
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.camera_list import fit_cell
+from een_tui.ui.image_box import BLOCKS, ImageBox
 from een_tui.ui.palette import status_attr, worker_attr
-from een_tui.ui.thumbnail import Thumbnail
 from een_tui.units import human_bytes
 
 LOG_LINES = 6
-THUMBNAIL_COLUMNS = 28
+THUMBNAIL_COLUMNS = 28  # the least; the thumbnail grows with the terminal's width
+THUMBNAIL_MAX_COLUMNS = 120
+
+
+def thumbnail_columns(maxcol: int) -> int:
+    """The thumbnail's width on a screen ``maxcol`` cells wide: 28 up to 80 columns, then
+    growing by two of every five more."""
+    return max(THUMBNAIL_COLUMNS, min(THUMBNAIL_MAX_COLUMNS, (maxcol - 10) * 2 // 5))
 
 
 def worker_state_text(update: WorkerUpdate, waited_s: float | None = None) -> str:
@@ -44,6 +51,8 @@ def worker_state_text(update: WorkerUpdate, waited_s: float | None = None) -> st
         return "rate limited"  # the row's detail says for how long
     if update.state is WorkerState.RETRYING and update.retry_in_s is not None:
         delay = update.retry_in_s
+        if delay >= 99.5:
+            return f"retrying in {min(delay / 60, 99):.0f}m"
         return f"retrying in {delay:.0f}s" if delay >= 0.5 else "retrying in <1s"
     if update.state is WorkerState.FETCHING and waited_s is not None and waited_s >= 1:
         return f"fetching {min(waited_s, 99999):.0f}s"
@@ -57,7 +66,7 @@ def worker_markup(update: WorkerUpdate, width: int,
     attr = worker_attr(update.state)
     parts: list[tuple[str, str]] = [
         ("title", f"#{update.worker:<2}"),
-        (attr, f"{worker_state_text(update, waited_s):<15}"),
+        (attr, fit_cell(worker_state_text(update, waited_s), 15) + " "),  # never runs into the time
     ]
     if width >= 40:
         parts.append(("body", f"{update.timestamp or '-':<19} "))
@@ -133,7 +142,8 @@ _HEADLINES = {
 class DownloadScreen(urwid.WidgetWrap):
     """The whole download screen for one run."""
 
-    def __init__(self, requested: int, workers: int, *, colors: int, no_color: bool) -> None:
+    def __init__(self, requested: int, workers: int, *, colors: int, no_color: bool,
+                 image_mode: str = BLOCKS) -> None:
         self.progress = DownloadProgress(requested, workers)  # what this screen shows
         self.camera_text = urwid.Text(("dim", "choosing a camera…"), wrap="clip")
         self.bar = urwid.ProgressBar("progress_normal", "progress_done", 0, max(1, requested))
@@ -143,7 +153,7 @@ class DownloadScreen(urwid.WidgetWrap):
         self.log_lines: deque[tuple[str, str]] = deque(maxlen=LOG_LINES)
         self.log_text = urwid.Text("", wrap="clip")
         self.summary_text = urwid.Text("")
-        self.thumbnail = Thumbnail(colors, no_color=no_color)
+        self.thumbnail = ImageBox(image_mode, colors=colors, no_color=no_color)
         self.thumbnail_caption = urwid.Text(("dim", ""), align="center", wrap="clip")
         self._lower_left = urwid.WidgetPlaceholder(
             urwid.Filler(
@@ -151,11 +161,9 @@ class DownloadScreen(urwid.WidgetWrap):
             )
         )
         self._thumbnail_pile = urwid.Pile([self.thumbnail, ("pack", self.thumbnail_caption)])
+        self._thumbnail_columns = THUMBNAIL_COLUMNS
         self._lower = urwid.Columns(
             [self._lower_left, (THUMBNAIL_COLUMNS, self._thumbnail_pile)], dividechars=1
-        )
-        self.footer_hints = keymap.hint(
-            keymap.DOWNLOAD, ("cancel", "back", "another", "help", "quit")
         )
         pile = urwid.Pile(
             [
@@ -186,7 +194,7 @@ class DownloadScreen(urwid.WidgetWrap):
         elif isinstance(event, ImageSaved):
             self.bar.set_completion(min(progress.saved, progress.requested))
             self.thumbnail.set_image(event.path)
-            if self.thumbnail.can_draw:
+            if self.thumbnail.shows_picture:
                 self.thumbnail_caption.set_text(("dim", event.timestamp))
             by = f"#{event.worker}" if event.worker else "health check"  # worker 0: its probe
             self.note("ok", f"saved {event.timestamp} ({human_bytes(event.size)}) by {by}")
@@ -207,6 +215,7 @@ class DownloadScreen(urwid.WidgetWrap):
             if event.already_saved:
                 text += f" ({len(event.already_saved)} already on disk)"
             self.note("body", text)
+            self.note("dim", f"folder {self.folder}")
         elif isinstance(event, RunFinished):
             self._finish(event)
         self._refresh_stats()
@@ -216,6 +225,24 @@ class DownloadScreen(urwid.WidgetWrap):
         self._refresh_stats()
         for row in self.worker_rows:
             row.tick()
+
+    @property
+    def footer_hints(self) -> list[tuple[str, str]]:
+        """While running: cancel, view, back...; after the run: what can be done next."""
+        if self.running:
+            commands: tuple[str, ...] = ("cancel", "view", "back", "another", "help", "quit")
+        else:
+            finished = self.progress.finished
+            retry = ("retry",) if finished is not None and finished.camera is not None and (
+                finished.outcome is not RunOutcome.DONE) else ()
+            commands = ("view", *retry, "another", "back", "help", "quit")
+        return keymap.hint(keymap.DOWNLOAD, commands)
+
+    @property
+    def folder(self) -> str | None:
+        """The camera's output folder, absolute (None before a camera is chosen)."""
+        folder = self.progress.out_dir
+        return os.path.abspath(folder) if folder else None
 
     @property
     def running(self) -> bool:
@@ -252,7 +279,10 @@ class DownloadScreen(urwid.WidgetWrap):
             state = ("ok", "done")
         else:
             state = ("error", p.finished.outcome.value)
-        text = f"  {p.saved}/{p.requested} images  elapsed {p.elapsed:.1f} s  {p.rate:.1f} images/s"
+        text = f"  {p.saved}/{p.requested} images  elapsed {p.elapsed:.1f} s  "
+        text += f"{p.fetch_rate:.1f} images/s"
+        if p.already:
+            text += f"  ({p.already} on disk before)"
         if p.retries:
             text += f"  retries {p.retries}"
         if p.failures:
@@ -265,13 +295,17 @@ class DownloadScreen(urwid.WidgetWrap):
         if progress.camera is not None:
             self._set_camera(progress.camera)
         self.bar.set_completion(min(progress.saved, progress.requested))
-        folder = progress.out_dir or "-"
+        folder = self.folder or "-"
         attr, word = _HEADLINES[result.outcome]
         lines: list[tuple[str, str]] = [
             (attr, f"{word}: {result.saved}/{result.requested} saved in {result.elapsed_s:.1f} s")
         ]
-        if result.elapsed_s > 0 and result.saved:
-            lines.append(("body", f" ({result.saved / result.elapsed_s:.1f} images/s)"))
+        fetched = len(result.new_files)
+        if result.existing:
+            lines.append(("body", f" ({fetched} new, {result.rate:.1f} images/s; "
+                                  f"{len(result.existing)} already on disk)"))
+        elif result.elapsed_s > 0 and result.saved:
+            lines.append(("body", f" ({result.rate:.1f} images/s)"))
         lines.append(("body", "\n"))
         if result.error and result.outcome in (RunOutcome.FAILED, RunOutcome.INCOMPLETE):
             lines.append(("error", f"{result.error}\n"))
@@ -281,7 +315,7 @@ class DownloadScreen(urwid.WidgetWrap):
         else:
             lines.append(("dim", "no failed attempts\n"))
         lines.append(("title", "folder: "))
-        lines.append(("body", str(Path(folder))))
+        lines.append(("body", folder))
         self.summary_text.set_text(lines)
         self._lower_left.original_widget = urwid.Filler(
             urwid.Pile(
@@ -300,13 +334,16 @@ class DownloadScreen(urwid.WidgetWrap):
 
     def render(self, size: tuple[int, int], focus: bool = False) -> urwid.Canvas:
         maxcol, _ = size
-        # Narrow terminals: the thumbnail column goes first.
+        # Narrow terminals: the thumbnail column goes first; wider ones get a wider thumbnail.
         wide = maxcol >= 70
-        if wide != (len(self._lower.contents) == 2):
+        columns = thumbnail_columns(maxcol)
+        resized = wide and columns != self._thumbnail_columns
+        if wide != (len(self._lower.contents) == 2) or resized:
             left = (self._lower_left, self._lower.options("weight", 1))
             if wide:
-                right = (self._thumbnail_pile, self._lower.options("given", THUMBNAIL_COLUMNS))
+                right = (self._thumbnail_pile, self._lower.options("given", columns))
                 self._lower.contents = [left, right]
+                self._thumbnail_columns = columns
             else:
                 self._lower.contents = [left]
             self._lower.focus_position = 0

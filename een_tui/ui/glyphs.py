@@ -29,6 +29,9 @@ class GlyphSet:
     separator: str
     up: str
     down: str
+    left: str
+    right: str
+    on_disk: str
     left_quote: str
     right_quote: str
     half_block: str
@@ -56,6 +59,9 @@ UNICODE = GlyphSet(
     separator="·",
     up="↑",
     down="↓",
+    left="←",
+    right="→",
+    on_disk="▣",
     left_quote="“",
     right_quote="”",
     half_block="▀",
@@ -75,6 +81,9 @@ ASCII = GlyphSet(
     separator="|",
     up="Up",
     down="Down",
+    left="Left",
+    right="Right",
+    on_disk="+",
     left_quote='"',
     right_quote='"',
     half_block="",

@@ -21,12 +21,16 @@ CAMERAS = "cameras"
 FILTER = "filter"
 DOWNLOAD = "download"
 LOGIN = "login"
+VIEWER = "frames"
+CONFIRM = "confirm"
 
 CONTEXT_TITLES = {
     GLOBAL: "Everywhere",
     CAMERAS: "Camera list",
     FILTER: "While filtering (after /)",
     DOWNLOAD: "Download",
+    VIEWER: "Image viewer",
+    CONFIRM: "Quit while a download runs",
     LOGIN: "Login",
 }
 
@@ -84,6 +88,13 @@ KEY_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("random", ("r",), "download from a random healthy camera", CAMERAS, "random"),
     KeyBinding("refresh", ("R",), "reload the camera list", CAMERAS, "reload"),
     KeyBinding(
+        "view_saved",
+        ("v",),
+        "view the selected camera's images already on disk (marked in the list)",
+        CAMERAS,
+        "view",
+    ),
+    KeyBinding(
         "filter_done", ("enter", "down", "up"), "keep the filter, back to the list", FILTER, "done"
     ),
     KeyBinding("filter_clear", ("esc",), "clear the filter, back to the list", FILTER, "clear"),
@@ -102,6 +113,19 @@ KEY_BINDINGS: tuple[KeyBinding, ...] = (
         DOWNLOAD,
         "another",
     ),
+    KeyBinding("view", ("v",), "view this run's images large (also while it runs)", DOWNLOAD,
+               "view"),
+    KeyBinding("retry", ("r",), "after a run: fetch the images still missing", DOWNLOAD,
+               "retry missing"),
+    KeyBinding("previous_frame", ("left", "h"), "previous (older) image", VIEWER, "older"),
+    KeyBinding("next_frame", ("right", "l"), "next (newer) image", VIEWER, "newer"),
+    KeyBinding("first_frame", ("home", "g"), "oldest image", VIEWER),
+    KeyBinding("last_frame", ("end", "G"), "newest image", VIEWER),
+    KeyBinding("close_viewer", ("esc",), "back to the screen the viewer came from", VIEWER,
+               "back"),
+    KeyBinding("quit_confirmed", ("y",), "quit: cancel the download (saved images stay)",
+               CONFIRM, "quit"),
+    KeyBinding("quit_declined", ("n", "esc"), "keep downloading", CONFIRM, "stay"),
     KeyBinding("next_field", ("tab", "down"), "next field", LOGIN, "next"),
     KeyBinding("prev_field", ("shift tab", "up"), "previous field", LOGIN),
     KeyBinding("submit", ("enter",), "log in / send the code / check the code", LOGIN, "ok"),
@@ -193,6 +217,8 @@ def key_label(key: str) -> str:
         "enter": "Enter",
         "up": glyphs.current().up,
         "down": glyphs.current().down,
+        "left": glyphs.current().left,
+        "right": glyphs.current().right,
         "home": "Home",
         "end": "End",
         "tab": "Tab",

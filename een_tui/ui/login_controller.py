@@ -78,6 +78,17 @@ class LoginController:
         """Open the connection (blocks: call it in a worker greenlet)."""
         try:
             logged_in = self.connection.open()
+        except errors.TwoFactorRequired as exc:
+            # credentials from the environment, and the account wants a code: this is a
+            # terminal, so ask for it here (the form starts at the delivery methods)
+            source = getattr(self.connection, "source", None)
+            credentials = source.non_interactive() if source is not None else None
+            if credentials is None:
+                self._in_loop(self.show_login, login_error_text(exc))
+                return
+            self._in_loop(self.show_login, None)
+            self.submit_credentials(credentials.username, credentials.password)
+            return
         except Exception as exc:
             log.warning("connect failed: %s", exc, exc_info=not isinstance(exc, errors.EenError))
             self._in_loop(self.show_login, login_error_text(exc))

@@ -1,0 +1,84 @@
+"""Opens the image viewer: a run's images (from the download screen) or a camera's images
+already on disk (from the camera list), and closes it back to where it came from."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import urwid
+
+from een_tui.api.model import Camera
+from een_tui.download.storage import UnsafeName, camera_dir
+from een_tui.media.camera import read_camera_info, zone_named
+from een_tui.ui import keymap
+from een_tui.ui.image_box import PIXELS, ImageBox
+from een_tui.ui.viewer import ViewerScreen, folder_frames, frames_of
+
+Show = Callable[[urwid.Widget, str, str], None]
+log = logging.getLogger(__name__)
+
+
+class ViewerController:
+    """At most one viewer at a time; ``screen`` is it (None when closed)."""
+
+    def __init__(self, *, show: Show, image_mode: str, colors: int, no_color: bool,
+                 out_dir: Path, note: str = "") -> None:
+        self._show = show
+        self.image_mode = image_mode
+        self.colors = colors
+        self.no_color = no_color
+        self.out_dir = Path(out_dir)
+        if note:
+            log.info("graphics: %s (%s)", image_mode, note)
+        # what the graphics detection has to say to the user: tmux's passthrough, or a guessed
+        # cell size when pixels are drawn (half blocks do not need one)
+        self.note = note if image_mode == PIXELS or "tmux" in note else ""
+        self.screen: ViewerScreen | None = None
+        self.source: object = None  # what the viewer shows: a run (its engine) or a folder
+
+    def _open(self, frames: list, *, title: str, zone_name: str | None, folder: Path | None,
+              back: Callable[[], None], source: object, empty_note: str) -> ViewerScreen:
+        zone = zone_named(zone_name)
+        if zone_name is None and folder is not None:
+            zone = read_camera_info(folder).zone
+        image = ImageBox(self.image_mode, colors=self.colors, no_color=self.no_color)
+
+        def close() -> None:
+            self.screen, self.source = None, None
+            back()
+
+        self.screen = ViewerScreen(frames, title=title, image=image, on_close=close, zone=zone,
+                                   empty_note=empty_note, note=self.note)
+        self.source = source
+        self._show(self.screen, keymap.VIEWER, "Viewer")
+        return self.screen
+
+    def open_run(self, paths: Iterable[str], camera: Camera | None, *, folder: str | None,
+                 back: Callable[[], None], source: object) -> ViewerScreen:
+        """The images of a run (saved so far; more join while it runs)."""
+        name = camera.name if camera is not None else "this run"
+        return self._open(frames_of(paths), title=name,
+                          zone_name=camera.timezone if camera is not None else None,
+                          folder=Path(folder) if folder else None, back=back, source=source,
+                          empty_note="no image saved yet: they appear here as they arrive")
+
+    def open_camera(self, device: Camera, back: Callable[[], None]) -> str | None:
+        """The images of ``device`` already on disk; the reason in words when there are none."""
+        try:
+            folder = camera_dir(self.out_dir, device.id or "")
+        except UnsafeName:
+            return f"{device.name} has no ESN to look for images by"
+        frames = folder_frames(folder)
+        if not frames:
+            return f"no images of {device.name} in {os.path.abspath(folder)}"
+        self._open(frames, title=device.name, zone_name=device.timezone, folder=folder,
+                   back=back, source=folder, empty_note="")
+        return None
+
+    def add(self, source: object, path: str) -> None:
+        """A new image of ``source`` (a run): shown in the viewer if it shows that run."""
+        if self.screen is not None and self.source is source:
+            self.screen.add(path)
