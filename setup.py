@@ -30,6 +30,8 @@ setup(
         "werkzeug>=3",
         "tenacity>=8.2",
         'tomli; python_version<"3.11"',
+        # time zones for ranges and frame times on machines without the system tz database
+        "tzdata",
     ],
     extras_require={
         "test": [

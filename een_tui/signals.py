@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
+import termios
 from collections.abc import Callable, Iterator
 
 import gevent
@@ -52,12 +54,22 @@ def ending_signals(callback: Callable[[int], None]) -> Iterator[None]:
 
 
 def detach_terminal() -> None:
-    """Point fds 1 and 2 at ``/dev/null`` when they are a terminal (that hung up)."""
+    """Point fds 1 and 2 at ``/dev/null`` when they are a terminal, or one that hung up (after
+    a real hang-up ``isatty`` is False: every terminal call on it fails with ``EIO``)."""
     null = os.open(os.devnull, os.O_WRONLY)
     try:
         for fd in (1, 2):
             with contextlib.suppress(OSError):
-                if os.isatty(fd):
+                if _is_terminal(fd):
                     os.dup2(null, fd)
     finally:
         os.close(null)
+
+
+def _is_terminal(fd: int) -> bool:
+    """True for a terminal, including one that hung up."""
+    try:
+        termios.tcgetattr(fd)
+    except termios.error as exc:
+        return bool(exc.args) and exc.args[0] == errno.EIO
+    return True

@@ -47,7 +47,9 @@ def test_rapid_n_never_has_more_than_w_image_requests_in_flight(slow_emulator, t
         t.wait_for(lambda s: five_workers_busy(s)
                    and images_asked(emu) >= started + 3 * WORKERS)
         assert peak(emu) <= WORKERS
-        t.send("q")
+        t.send("q")  # a download runs: the UI asks first
+        t.wait_for("Quit now?")
+        t.send("y")
         assert t.wait_exit() == 0
     finally:
         t.close()

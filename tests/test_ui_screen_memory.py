@@ -37,8 +37,9 @@ def drawn_screen(tmp_path: Path, n: int) -> weakref.ref:
         canvas = screen.render(SIZE, focus=True)
         assert any("▀".encode() in row for row in canvas.text)  # the picture is drawn
         del canvas
-    assert screen.thumbnail._image is not None
-    return weakref.ref(screen.thumbnail)
+    thumbnail = screen.thumbnail.thumbnail  # the half-block drawer inside the image box
+    assert thumbnail._image is not None
+    return weakref.ref(thumbnail)
 
 
 def test_a_left_download_screen_and_its_thumbnail_are_freed(tmp_path):

@@ -137,3 +137,14 @@ def test_a_redirect_from_https_to_http_is_not_followed():
     target.url = "http://api.example.test/api/v3.0/cameras"
     with pytest.raises(errors.ProtocolError, match="plain http"):
         session.rebuild_auth(target, answer)
+
+
+
+def test_an_escape_in_an_image_content_type_is_cleaned_where_it_enters(hostile):
+    hostile.on("GET", "/api/v3.0/media/liveImage.jpeg", Reply(
+        200, [("Content-Type", "image/jpeg\x1b]0;pwned\x07\x9b2J"), ("Content-Length", "4"),
+              ("X-Een-Timestamp", "2026-01-02T03:04:05.000+00:00")],
+        body=b"\xff\xd8\xff\xd9"))
+    with client_for(hostile.url).open_live_image(CAM) as (headers, chunks):
+        assert b"".join(chunks) == b"\xff\xd8\xff\xd9"
+    assert headers.content_type == "image/jpeg ]0;pwned 2J"

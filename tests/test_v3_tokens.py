@@ -111,6 +111,45 @@ def test_unreadable_or_plain_http_cache_is_ignored(tmp_path):
     assert cache.load("https://auth.eagleeyenetworks.com", "cid") is None
 
 
+
+def test_a_token_file_others_may_write_or_a_symlink_is_ignored_with_a_warning(tmp_path):
+    warnings: list[str] = []
+    cache = TokenCache(tmp_path / "state", warn=warnings.append)
+    auth = "https://auth.eagleeyenetworks.com"
+    cache.save(CachedTokens(auth, "cid", TokenSet("acc-1", "ref-1", 2e9, None)))
+    path = cache.path_for(auth, "cid")
+    path.chmod(0o666)
+    assert cache.load(auth, "cid") is None
+    assert cache.client_ids() == []
+    assert "may be written by other users (permissions 0666)" in warnings[0]
+    path.chmod(0o600)
+    elsewhere = tmp_path / "planted.json"
+    path.replace(elsewhere)
+    path.symlink_to(elsewhere)
+    assert cache.load(auth, "cid") is None
+    assert cache.client_ids() == []
+    path.unlink()
+    elsewhere.replace(path)
+    assert cache.load(auth, "cid").tokens.refresh_token == "ref-1"
+    assert cache.client_ids() == ["cid"]
+
+
+@pytest.mark.parametrize("api_url", [
+    "https://evil.example.com",
+    "https://api.c001.eagleeyenetworks.com.evil.example.com",
+    "https://api.c001.eagleeyenetworks.com:8443",
+])
+def test_a_cache_pointing_the_token_elsewhere_is_ignored(tmp_path, api_url):
+    warnings: list[str] = []
+    cache = TokenCache(tmp_path, warn=warnings.append)
+    auth = "https://auth.eagleeyenetworks.com"
+    cache.save(CachedTokens(auth, "cid", TokenSet("acc-1", "ref-1", 2e9, api_url)))
+    assert cache.load(auth, "cid") is None
+    assert "is not one this login gives" in warnings[0]
+    cache.save(CachedTokens(auth, "cid", TokenSet("acc-1", "ref-1", 2e9,
+                                                  "https://api.c001.eagleeyenetworks.com")))
+    assert cache.load(auth, "cid").tokens.api_url == "https://api.c001.eagleeyenetworks.com"
+
 def test_refused_refresh_means_log_in_again_and_forgets_the_cache(fake, tmp_path):
     backend = logged_in(fake, tmp_path)
     fake.app.expire_access()
@@ -173,3 +212,15 @@ def test_token_answer_without_a_base_url_keeps_the_override(fake, tmp_path):
     flow.finish(fake.app.issue_code())
     assert backend.client.api_url == fake.url  # loopback auth host over http: http here too
     assert backend.user()["id"] == "u1"
+
+
+
+def test_the_client_secret_is_redacted_once_the_token_endpoint_uses_it():
+    from een_tui.api.secrets import redact
+    from een_tui.api.v3.tokens import TokenEndpoint
+
+    secret = "client-s3cret-value-42"
+    assert secret in redact(f"header {secret}")
+    TokenEndpoint(OAuthClient(CLIENT_ID, secret, REDIRECT_URI,
+                              auth_url="https://auth.eagleeyenetworks.com"))
+    assert "s3cret" not in redact(f"header {secret} and {secret!r}")

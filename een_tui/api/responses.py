@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from een_tui.api import errors
+from een_tui.api.bounds import MAX_ERROR_BODY
 from een_tui.api.text import clean_text
 
 MAX_HEADER_CHARS = 200  # a header quoted in a message or shown
@@ -48,20 +49,22 @@ def asset_timestamp(value: str | None) -> str | None:
 
 def image_headers(headers: Mapping[str, str]) -> ImageHeaders:
     """Parse the ``X-Ee-*`` and content headers of an image answer."""
-    length = headers.get("Content-Length")
-    try:
-        content_length = int(length) if length is not None else None
-    except ValueError:
-        content_length = None
-    if content_length is not None and content_length < 0:
-        content_length = None
     return ImageHeaders(
         timestamp=asset_timestamp(headers.get("X-Ee-Timestamp")),
         prev=asset_timestamp(headers.get("X-Ee-Prev")),
         next=asset_timestamp(headers.get("X-Ee-Next")),
-        content_type=_header_text(headers.get("Content-Type")),
-        content_length=content_length,
+        content_type=header_text(headers.get("Content-Type")),
+        content_length=content_length(headers),
     )
+
+
+def content_length(headers: Mapping[str, str]) -> int | None:
+    """``Content-Length`` as a count of bytes; None when absent, malformed or negative."""
+    try:
+        length = int(headers["Content-Length"])
+    except (KeyError, ValueError):
+        return None
+    return length if length >= 0 else None
 
 
 def server_message(headers: Mapping[str, str], body: bytes) -> str | None:
@@ -69,13 +72,20 @@ def server_message(headers: Mapping[str, str], body: bytes) -> str | None:
     message = headers.get("X-Ee-Server-Message")
     if message:
         return _one_line(message)
-    try:
-        data = json.loads(body[:65536].decode("utf-8", "replace")) if body else None
-    except ValueError:
-        return None
-    if isinstance(data, dict) and isinstance(data.get("message"), str) and data["message"]:
+    data = error_json(body)
+    if isinstance(data.get("message"), str) and data["message"]:
         return _one_line(data["message"])
     return None
+
+
+def error_json(body: bytes) -> dict:
+    """The JSON object of an error body (its first ``MAX_ERROR_BODY`` bytes); empty when the
+    body is empty, not JSON or not an object."""
+    try:
+        data = json.loads(body[:MAX_ERROR_BODY].decode("utf-8", "replace")) if body else None
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
@@ -160,7 +170,8 @@ def _one_line(text: str) -> str:
     return clean_text(text, 300, squeeze=True)
 
 
-def _header_text(value: str | None) -> str | None:
+def header_text(value: str | None) -> str | None:
+    """A header's value cleaned for display (one line, at most ``MAX_HEADER_CHARS``)."""
     return None if value is None else clean_text(value, MAX_HEADER_CHARS, squeeze=True)
 
 

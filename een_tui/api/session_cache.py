@@ -6,13 +6,9 @@ session key elsewhere). It is read with a size bound and without following a sym
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import stat
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -21,12 +17,12 @@ from urllib.parse import urlsplit
 
 from een_tui.api.credentials import check_secret
 from een_tui.api.errors import ConfigurationError
+from een_tui.api.private_files import Distrusted, read_private, remove_file, write_private
 from een_tui.api.settings import EEN_DOMAIN, checked_base_url
 
 log = logging.getLogger(__name__)
 
 SAFETY_MARGIN_S = 60.0  # treat a session as expired this long before the server would
-MAX_CACHE_FILE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -74,30 +70,19 @@ class SessionCache:
             return None
         if session.is_expired():
             log.info("cached session expired; removing it")
-            self._remove(path)
+            remove_file(path)
             return None
         return session
 
     def save(self, session: CachedSession) -> None:
         """Write atomically with mode 0600 (never readable by other users, even briefly)."""
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with contextlib.suppress(OSError):
-            os.chmod(self.directory, 0o700)
-        target = self.path_for(session.login_url, session.username)
-        fd, tmp = tempfile.mkstemp(prefix=".session-", dir=self.directory)  # mkstemp: 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(session), handle)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
-        except BaseException:
-            self._remove(Path(tmp))
-            raise
+        write_private(self.path_for(session.login_url, session.username),
+                      json.dumps(asdict(session)))
         log.info("session cached for %s at %s", session.username, session.login_url)
 
     def delete(self, login_url: str, username: str) -> bool:
         """Remove one cached session; True when there was one."""
-        return self._remove(self.path_for(login_url, username))
+        return remove_file(self.path_for(login_url, username))
 
     def sessions_for(self, login_url: str) -> list[CachedSession]:
         """Every readable cached session of ``login_url`` (expired ones included)."""
@@ -110,7 +95,7 @@ class SessionCache:
 
     def _read(self, path: Path) -> CachedSession | None:
         try:
-            data = json.loads(self._read_private(path))
+            data = json.loads(read_private(path))
             session = CachedSession(
                 login_url=str(data["login_url"]),
                 username=str(data["username"]),
@@ -123,7 +108,7 @@ class SessionCache:
             checked_base_url(session.api_url)  # never send the key over plain remote http
         except FileNotFoundError:
             return None
-        except _Distrusted as exc:
+        except Distrusted as exc:
             self._warn(f"ignoring the session cache {path}: {exc}")
             return None
         except (OSError, ValueError, KeyError, TypeError, ConfigurationError) as exc:
@@ -134,21 +119,6 @@ class SessionCache:
                        f"{urlsplit(session.api_url).netloc!r} is not one this login gives")
             return None
         return session
-
-    def _read_private(self, path: Path) -> str:
-        """The file's text, when only this user owns and may write it (and its folder)."""
-        folder = os.stat(self.directory)
-        _check_private(folder, "its folder")
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise _Distrusted("not a regular file")
-            _check_private(info, "it")
-            data = handle.read(MAX_CACHE_FILE_BYTES + 1)
-        if len(data) > MAX_CACHE_FILE_BYTES:
-            raise _Distrusted(f"larger than {MAX_CACHE_FILE_BYTES} bytes")
-        return data.decode("utf-8")
 
     def _plausible_api_url(self, session: CachedSession) -> bool:
         """The API base a login at ``session.login_url`` could give: the configured override,
@@ -165,26 +135,3 @@ class SessionCache:
             return (api.scheme == "https" and api.port is None and not api.path
                     and host.endswith("." + EEN_DOMAIN))
         return False
-
-    @staticmethod
-    def _remove(path: Path) -> bool:
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            log.warning("cannot remove %s: %s", path.name, exc)
-            return False
-        return True
-
-
-class _Distrusted(Exception):
-    """A cache file this user cannot trust (owner, mode, type, size)."""
-
-
-def _check_private(info: os.stat_result, what: str) -> None:
-    if info.st_uid != os.geteuid():
-        raise _Distrusted(f"{what} is owned by another user (uid {info.st_uid})")
-    if info.st_mode & 0o022:
-        raise _Distrusted(f"{what} may be written by other users "
-                          f"(permissions {stat.S_IMODE(info.st_mode):04o})")

@@ -35,6 +35,7 @@ from een_tui.download.events import (
     RunPlanned,
     WorkerState,
     WorkerUpdate,
+    deliver,
 )
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
@@ -192,11 +193,4 @@ class DownloadEngine:
             self._emit(WorkerUpdate(worker=n, state=WorkerState.STOPPED))
 
     def _emit(self, event: Event | CameraRejected) -> None:
-        if self.on_event is None:
-            return
-        try:
-            self.on_event(event)
-        except Stop:
-            raise
-        except Exception:  # a broken renderer must not break a download
-            log.exception("event handler failed on %s", type(event).__name__)
+        deliver(self.on_event, event)

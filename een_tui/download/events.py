@@ -5,9 +5,16 @@ printer both render these. All events are immutable; ``worker`` is 1-based (0 in
 from __future__ import annotations
 
 import enum
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from een_tui.api.model import Camera
+from een_tui.download.cancellation import Stop
+
+log = logging.getLogger(__name__)
+E = TypeVar("E")
 
 
 class WorkerState(enum.Enum):
@@ -126,3 +133,16 @@ class RunFinished:
 
 
 Event = CameraRejected | RunPlanned | WorkerUpdate | ImageSaved | ImageFailed | RunFinished
+
+
+def deliver(on_event: Callable[[E], None] | None, event: E) -> None:
+    """Give ``event`` to ``on_event`` (if any): a :class:`Stop` passes through, any other
+    exception is logged (a broken renderer must not break a download)."""
+    if on_event is None:
+        return
+    try:
+        on_event(event)
+    except Stop:
+        raise
+    except Exception:
+        log.exception("event handler failed on %s", type(event).__name__)

@@ -32,6 +32,7 @@ from een_tui.download.events import (
     RunOutcome,
     WorkerState,
     WorkerUpdate,
+    deliver,
 )
 from een_tui.download.health import describe_camera
 from een_tui.download.lane import CameraResult, Lane, LaneState, NewestPages, range_pages
@@ -254,11 +255,4 @@ class FleetRun:
                              images_fetched=sum(r.saved - r.already for r in results))
 
     def _emit(self, event: FleetEvent) -> None:
-        if self.on_event is None:
-            return
-        try:
-            self.on_event(event)
-        except Stop:
-            raise
-        except Exception:  # a broken renderer must not break a download
-            log.exception("event handler failed on %s", type(event).__name__)
+        deliver(self.on_event, event)

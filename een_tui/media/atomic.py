@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from een_tui.download.storage import describe_os_error
+from een_tui.download.tempfiles import final_mode
 from een_tui.media.errors import OutputError
 
 
@@ -49,9 +50,7 @@ def atomic_output(output: Path) -> Iterator[Path]:
 
 
 def _publish(temp: Path, output: Path) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a picture is not a secret
+    os.chmod(temp, final_mode())  # mkstemp makes 0600; a picture is not a secret
     with open(temp, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temp, output)

@@ -193,8 +193,9 @@ class App:
 
     def ask_quit(self) -> None:
         """``q``: quit; while a download runs, ask first (saying what is saved so far)."""
-        if not self.downloads.running:
+        if not self.downloads.worth_asking_before_quit:
             self.quit(exitcodes.OK)
+            return
         under = self.body.original_widget
         question = self.downloads.quit_question()
         restore = lambda: self._restore(under)  # noqa: E731

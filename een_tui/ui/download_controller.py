@@ -69,6 +69,7 @@ class DownloadController:
         self.screen: DownloadScreen | FleetScreen | None = None
         self.greenlet: gevent.Greenlet | None = None
         self._draining: list[tuple[DownloadEngine | FleetRun, gevent.Greenlet]] = []  # cancelled
+        self.cancel_asked = False  # the current run was asked to stop (c, Esc, n)
         self._pending_events: list[tuple[object, Event]] = []
         self._flush_alarm: Any = None
         self._last_flush = 0.0
@@ -104,6 +105,7 @@ class DownloadController:
             on_error=lambda error: log.warning("cannot write camera.json: %s", error),
         )
         self.engine, self.screen = engine, screen
+        self.cancel_asked = False
         self._pending_events.clear()
         self._show(screen, keymap.DOWNLOAD, "Download")
         candidates = list(self.cameras.screen.devices)
@@ -139,6 +141,7 @@ class DownloadController:
             on_error=lambda error: log.warning("cannot write camera.json: %s", error),
         )
         self.engine, self.screen = run, screen
+        self.cancel_asked = False
         self._pending_events.clear()
         self._show(screen, keymap.DOWNLOAD, "Download")
 
@@ -160,6 +163,7 @@ class DownloadController:
         previous = self.greenlet
         if self.engine is not None and previous is not None and not previous.dead:
             self.engine.cancel(drain=True)
+            self.cancel_asked = True
             self._draining.append((self.engine, previous))
         self._draining = [(e, g) for e, g in self._draining if not g.dead]
         return previous
@@ -168,11 +172,18 @@ class DownloadController:
         """``c``: stop the running download (the saved images stay)."""
         if self.engine is not None and self.screen is not None and self.screen.running:
             self.engine.cancel(drain=True)
+            self.cancel_asked = True
 
     @property
     def running(self) -> bool:
         """Whether a download runs now."""
         return self.screen is not None and self.screen.running and self.engine is not None
+
+    @property
+    def worth_asking_before_quit(self) -> bool:
+        """Whether ``q`` should ask first: a run is going and nobody asked it to stop (a
+        cancelled run that is still draining its last requests is not worth a question)."""
+        return self.running and not self.cancel_asked
 
     def quit_question(self) -> str:
         """What ``q`` asks while a download runs: what is saved so far, and where."""
@@ -210,6 +221,7 @@ class DownloadController:
         """Esc: the camera list again (a running download is cancelled)."""
         if self.screen is not None and self.screen.running and self.engine is not None:
             self.engine.cancel(drain=True)
+            self.cancel_asked = True
             self.cameras.screen.say("notice", "download cancelled")
         self.cameras.show()
 

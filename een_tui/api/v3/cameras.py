@@ -13,6 +13,7 @@ from typing import Any
 
 from een_tui.api.model import Camera, CameraList, Esn
 from een_tui.api.status import CameraStatus
+from een_tui.api.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,7 @@ def camera_list(rows: Iterable[object]) -> CameraList:
 def _text(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    cleaned = " ".join("".join(c if c.isprintable() else " " for c in value).split())
-    return cleaned[:MAX_NAME]
+    return clean_text(value, squeeze=True)[:MAX_NAME]
 
 
 def _zone(value: object) -> str | None:

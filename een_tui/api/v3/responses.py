@@ -3,16 +3,15 @@ typed errors v1 uses, and the ``X-Een-*`` image headers. All of it is hostile un
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from een_tui.api import errors
-from een_tui.api.responses import retry_after_seconds
+from een_tui.api.responses import content_length, error_json, header_text, retry_after_seconds
+from een_tui.api.text import clean_text
 from een_tui.api.v3.timestamps import parse_v3_timestamp
 
-MAX_ERROR_BODY = 65536
 MAX_TOKEN_LENGTH = 4096
 
 
@@ -31,12 +30,7 @@ class V3Problem:
 
 def read_problem(body: bytes) -> V3Problem:
     """Parse a v3 (or OAuth ``{"error","error_description"}``) error body, tolerantly."""
-    try:
-        data = json.loads(body[:MAX_ERROR_BODY].decode("utf-8", "replace")) if body else None
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        return V3Problem(None, None, None)
+    data = error_json(body)
     reason = None
     details = data.get("details")
     if isinstance(details, list):
@@ -105,19 +99,12 @@ def frame_headers(headers: Mapping[str, str]) -> FrameHeaders:
             moment = parse_v3_timestamp(wire)
         except ValueError:
             moment, wire = None, None
-    length = headers.get("Content-Length")
-    try:
-        content_length = int(length) if length is not None else None
-    except ValueError:
-        content_length = None
-    if content_length is not None and content_length < 0:
-        content_length = None
     return FrameHeaders(
         time=moment, wire_time=wire,
         prev_token=_token(headers.get("X-Een-PrevToken")),
         next_token=_token(headers.get("X-Een-NextToken")),
-        content_type=headers.get("Content-Type"),
-        content_length=content_length,
+        content_type=header_text(headers.get("Content-Type")),
+        content_length=content_length(headers),
     )
 
 
@@ -131,5 +118,4 @@ def _token(value: str | None) -> str | None:
 
 
 def _one_line(text: str, limit: int) -> str:
-    cleaned = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return cleaned[:limit]
+    return clean_text(text, limit, squeeze=True)

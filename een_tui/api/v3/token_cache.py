@@ -1,18 +1,22 @@
-"""The v3 token cache: one mode-0600 JSON file per (auth host, client id), written atomically."""
+"""The v3 token cache: one mode-0600 JSON file per (auth host, client id), written atomically.
+
+Like the v1 session cache (:mod:`een_tui.api.private_files`), a file that another user owns or
+may write, a symlink, an oversized file, or one that names an API host outside the EEN domain
+for an EEN auth host is ignored with a warning."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from een_tui.api.errors import ConfigurationError
-from een_tui.api.settings import checked_base_url
+from een_tui.api.private_files import Distrusted, read_private, remove_file, write_private
+from een_tui.api.settings import EEN_DOMAIN, checked_base_url
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +63,9 @@ class CachedTokens:
 class TokenCache:
     """Token files in ``directory`` (created 0700; files 0600, replaced atomically)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, warn: Callable[[str], None] | None = None) -> None:
         self.directory = Path(directory)
+        self._warn = warn or log.warning
 
     def path_for(self, auth_url: str, client_id: str) -> Path:
         """The file of one (auth URL, client id) pair; the name reveals neither."""
@@ -71,7 +76,7 @@ class TokenCache:
         """The cached tokens, or None when absent, unreadable or someone else's."""
         path = self.path_for(auth_url, client_id)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_private(path))
             refresh = data["refresh_token"]
             api_url = data.get("api_url")
             cached = CachedTokens(
@@ -86,33 +91,27 @@ class TokenCache:
             checked_base_url(cached.auth_url)
         except FileNotFoundError:
             return None
+        except Distrusted as exc:
+            self._warn(f"ignoring the token cache {path}: {exc}")
+            return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError,
                 ConfigurationError) as exc:
             log.warning("ignoring unreadable token cache %s: %s", path.name, type(exc).__name__)
             return None
         if (cached.auth_url, cached.client_id) != (auth_url, client_id):
             return None
+        if not _plausible_api_url(cached):
+            self._warn(f"ignoring the token cache {path}: its API host "
+                       f"{urlsplit(cached.tokens.api_url or '').netloc!r} is not one this "
+                       "login gives")
+            return None
         return cached
 
     def save(self, cached: CachedTokens) -> None:
         """Write atomically (temp file + ``os.replace``), mode 0600 from the first byte."""
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with contextlib.suppress(OSError):
-            os.chmod(self.directory, 0o700)
-        target = self.path_for(cached.auth_url, cached.client_id)
-        fd, tmp = tempfile.mkstemp(prefix=".v3-tokens-", dir=self.directory)  # mkstemp: 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"auth_url": cached.auth_url, "client_id": cached.client_id,
-                           **asdict(cached.tokens)}, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_private(self.path_for(cached.auth_url, cached.client_id),
+                      json.dumps({"auth_url": cached.auth_url, "client_id": cached.client_id,
+                                  **asdict(cached.tokens)}))
         log.info("v3 tokens cached for %s", cached.auth_url)
 
     def client_ids(self, auth_url: str | None = None) -> list[str]:
@@ -120,9 +119,9 @@ class TokenCache:
         found: set[str] = set()
         for path in sorted(self.directory.glob("v3-tokens-*.json")):
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(read_private(path))
                 owner, client = str(data["auth_url"]), str(data["client_id"])
-            except (OSError, ValueError, KeyError, TypeError):
+            except (Distrusted, OSError, ValueError, KeyError, TypeError):
                 continue
             if auth_url is None or owner == auth_url:
                 found.add(client)
@@ -130,11 +129,17 @@ class TokenCache:
 
     def delete(self, auth_url: str, client_id: str) -> bool:
         """Remove the cached tokens; True when there were some."""
-        try:
-            self.path_for(auth_url, client_id).unlink()
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            log.warning("cannot remove the token cache: %s", exc)
-            return False
+        return remove_file(self.path_for(auth_url, client_id))
+
+
+def _plausible_api_url(cached: CachedTokens) -> bool:
+    """An EEN auth host gives API hosts in the EEN domain, over https on the default port (an
+    edited cache must not send the access token elsewhere); other auth hosts (the emulator, a
+    test server) are taken at their word, as ``httpsBaseUrl`` is."""
+    api_url = cached.tokens.api_url
+    auth_host = urlsplit(cached.auth_url).hostname or ""
+    if api_url is None or not (auth_host == EEN_DOMAIN or auth_host.endswith("." + EEN_DOMAIN)):
         return True
+    api = urlsplit(api_url)
+    return (api.scheme == "https" and api.port is None and not api.path.strip("/")
+            and (api.hostname or "").endswith("." + EEN_DOMAIN))

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from een_tui.api import errors
+from een_tui.api.secrets import register_secret
 from een_tui.api.settings import checked_base_url, is_loopback_host
 from een_tui.api.v3 import wire
 from een_tui.api.v3.responses import read_problem
@@ -95,6 +96,7 @@ class TokenEndpoint:
     def __init__(self, client: OAuthClient, *, session: requests.Session | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.client = client
+        register_secret(client.client_secret)  # never quoted by a log line or an error
         self._http = session or wire.new_session(2)
         self._clock = clock
         self.calls = 0  # token endpoint requests made (refresh sharing is visible here)
