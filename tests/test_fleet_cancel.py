@@ -3,7 +3,10 @@ open camera says ``cancelled``; the re-run fetches only what is missing (emulato
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
+
+import gevent
 
 from een_tui.api.v1_backend import V1Backend
 from een_tui.download.events import ImageSaved, RunOutcome
@@ -50,6 +53,11 @@ def test_cancel_then_resume(tmp_path, fast_retry):
         assert LaneState.CANCELLED in {c.state for c in first.cameras}
         assert sum(c.saved for c in first.cameras) == len(on_disk)
 
+        # A request the cancel cut on the client may still be answered (and counted) by the
+        # server: wait until it has none in flight before counting the second run's requests.
+        deadline = time.monotonic() + 10
+        while emu.stats()["images_in_flight"] and time.monotonic() < deadline:
+            gevent.sleep(0.01)
         emu.reset_stats()
         again = FleetRun(backend, options, count=None, spec=spec).run(cameras)
         assert again.outcome is RunOutcome.DONE

@@ -1,5 +1,5 @@
 """Many cameras over API v3 (the v3 emulator over HTTP): one pool of W for all cameras, per
-camera folders; a time range, which v3 cannot list yet, skips its cameras with the reason."""
+camera folders, for N images each or for a time range each."""
 
 from __future__ import annotations
 
@@ -39,11 +39,16 @@ def test_many_v3_cameras_share_one_pool_of_w(v3_emulator, tmp_path, fast_retry):
         assert len({f.read_bytes() for f in files}) == 3  # distinct frames
 
 
-def test_a_v3_range_is_skipped_with_the_reason(v3_emulator, tmp_path):
+def test_v3_ranges_of_many_cameras_share_one_pool_of_w(v3_emulator, tmp_path, fast_retry):
     backend = logged_in(v3_emulator, tmp_path)
-    cameras = [c for c in backend.list_cameras().cameras if c.usable][:2]
-    result = FleetRun(backend, DownloadOptions(out_dir=tmp_path / "out"), count=None,
-                      spec=RangeSpec.parse(since="1m")).run(cameras)
-    assert result.outcome is RunOutcome.FAILED
-    assert all(c.state is LaneState.SKIPPED for c in result.cameras)
-    assert all("v3 API cannot list a time range" in (c.reason or "") for c in result.cameras)
+    cameras = [c for c in backend.list_cameras().cameras if c.usable][:3]
+    v3_emulator.reset_stats()
+    options = DownloadOptions(workers=5, out_dir=tmp_path / "out", retry=fast_retry)
+    result = FleetRun(backend, options, count=None,
+                      spec=RangeSpec.parse(since="20s")).run(cameras)
+    assert result.outcome is RunOutcome.DONE, result.error
+    assert v3_emulator.stats()["v3_images_in_flight_max"] == 5
+    for camera in cameras:
+        files = list((tmp_path / "out" / str(camera.id)).glob("*.jpg"))
+        assert len(files) >= 4  # every frame of 20 s (exact frames: tests/test_range_v3.py)
+        assert len({f.read_bytes() for f in files}) == len(files)  # distinct frames

@@ -5,9 +5,8 @@ frame's aspect ratio, no gaps, time label on a band along each cell's bottom edg
 from __future__ import annotations
 
 import pytest
+from media_fakes import leftovers, nearest_colour, run_een, write_frames
 from PIL import Image
-
-from tests.media_fakes import leftovers, nearest_colour, run_een, write_frames
 
 BACKGROUND = (32, 32, 32)
 

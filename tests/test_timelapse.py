@@ -8,9 +8,8 @@ from datetime import timedelta
 from itertools import pairwise
 
 import pytest
+from media_fakes import COLOURS, leftovers, nearest_colour, run_een, write_frames
 from PIL import Image, ImageSequence
-
-from tests.media_fakes import COLOURS, leftovers, nearest_colour, run_een, write_frames
 
 
 def _clutter(folder):

@@ -11,9 +11,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from media_fakes import START, een_name, leftovers, run_een, write_frames
 from PIL import Image
-
-from tests.media_fakes import START, een_name, leftovers, run_een, write_frames
 
 
 def _refused(done, code, *phrases):

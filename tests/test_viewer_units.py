@@ -327,3 +327,12 @@ def test_a_resize_repaints_everything_and_places_the_image_anew(screen, tmp_path
         assert f"\x1b[{row};1H".encode() in out or row == 1, row
     assert out.count(b"\x1bP") == 1
     assert painter.shown == (str(tmp_path / "a.jpg"), (10, 1, 60, 14))
+
+
+def test_viewer_header_shows_the_graphics_note_as_words(tmp_path):
+    frames = [frame("20261201100000.000", tmp_path)]
+    viewer = ViewerScreen(frames, title="Gate", image=ImageBox("none"), on_close=lambda: None,
+                          note="tmux passes no images")
+    header = viewer.render((100, 20)).text[0].decode()
+    assert "1/1" in header and "tmux passes no images" in header
+    assert "widget" not in header and "<" not in header  # never a widget's repr

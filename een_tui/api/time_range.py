@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+from een_tui.api.errors import NoMatchingAsset
 from een_tui.api.timestamps import format_een_timestamp, parse_een_timestamp
 
-__all__ = ["RangeCursor", "RangePlanner", "Thinner", "TimeRange", "thin"]
+__all__ = ["NoFrameLeft", "RangeCursor", "RangePlanner", "Thinner", "TimeRange", "thin"]
 
 PageCall = Callable[..., Any]
 """``call(step)``: runs one listing request, possibly with retries."""
@@ -99,6 +100,15 @@ class RangeCursor(Protocol):
         """The next timestamps (oldest first, thinned, distinct); ``[]`` once done. After an
         error, calling again retries the same page."""
         ...
+
+    # Optional (v3): ``ready`` (False: no page now, wait for a job to end), ``prepare(on_disk,
+    # wanted)`` (frames saved already, how many are taken) and ``open_image(esn, job)`` (the
+    # cursor opens its own jobs; one may raise :class:`NoFrameLeft`).
+
+
+class NoFrameLeft(NoMatchingAsset):
+    """A range job found nothing left to fetch (a cursor that opens its own jobs, such as
+    v3's walks, hands out one job too many at the end): not a failure of the run."""
 
 
 class RangePlanner(Protocol):

@@ -20,6 +20,7 @@ from typing import TypeVar
 from tenacity import RetryCallState
 
 from een_tui.api.errors import AuthError, EenError, RateLimited, RateLimitTooLong, SessionExpired
+from een_tui.api.time_range import NoFrameLeft
 from een_tui.download.cancellation import Cancellation, Stop
 from een_tui.download.events import (
     Event,
@@ -115,6 +116,7 @@ class Attempts:
         self._session = session
         self._emit = emit
         self._last_error: dict[int, str | None] = {}  # per worker, while retrying a timestamp
+        self.empty = 0  # range jobs that found nothing left to fetch (NoFrameLeft)
 
     def fetch(self, n: int, stamp: str) -> None:
         """Worker ``n`` tries ``stamp`` until saved or given up (events tell which, a fatal
@@ -210,6 +212,10 @@ class Attempts:
             return
         if isinstance(exc, BudgetExhausted) or self._stop.stopping:
             return  # the scheduler holds the reason; a stop is not a failure
+        if isinstance(exc, NoFrameLeft):
+            self.empty += 1
+            self._emit(WorkerUpdate(worker=n, state=WorkerState.IDLE))
+            return
         reason = "duplicate image" if isinstance(exc, Duplicate) else failure_reason(exc)
         self._outcome.failed(reason)
         log.info("worker %d: giving up on %s: %s", n, stamp, exc)

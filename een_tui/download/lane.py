@@ -134,7 +134,12 @@ class Lane:
         self.outcome.camera = camera
         self.outcome.folder = folder
         lane_options = replace(options, count=min(count, MAX_COUNT))
-        streamer = Streamer(backend, lane_options, self.scheduler, stop, emit)
+        prepare = getattr(pages, "prepare", None)
+        if prepare is not None:  # a cursor that walks past saved frames itself (v3)
+            prepare(on_disk, wanted)
+        # A cursor with its own open_image (v3) opens its jobs; else they are timestamps.
+        source = pages if callable(getattr(pages, "open_image", None)) else backend
+        streamer = Streamer(source, lane_options, self.scheduler, stop, emit)  # type: ignore[arg-type]
         self._attempts = Attempts(lane_options, esn, streamer.save,
                                   scheduler=self.scheduler, stop=stop, outcome=self.outcome,
                                   session=session, emit=emit)
@@ -159,14 +164,15 @@ class Lane:
         scheduler = self.scheduler
         if not self.proven and (scheduler.in_progress > 0 or self.planning):
             return None  # the health check's image (or first page) is on its way
-        if self.proven and not self.planning and not self.pages_done and (
+        ready = bool(getattr(self.pages, "ready", True))  # False: wait for a job to end
+        if self.proven and not self.planning and not self.pages_done and ready and (
                 scheduler.queued < self._options.workers
                 and scheduler.saved + scheduler.in_progress + scheduler.queued
                 < scheduler.count):
             return PLAN
         stamp = scheduler.take()
         if stamp is REFILL:
-            return None if self.pages_done or self.planning else PLAN
+            return None if self.pages_done or self.planning or not ready else PLAN
         return stamp
 
     @property
@@ -207,10 +213,12 @@ class Lane:
     def fetch(self, worker: int, stamp: str) -> None:
         """Worker ``worker`` fetches ``stamp`` (retries included); the first image saved proves
         the camera, too many given up before that skips it."""
-        before = self.scheduler.saved
+        before, empty = self.scheduler.saved, self._attempts.empty
         self._attempts.fetch(worker, stamp)
         if self.scheduler.saved > before:
             self.proven = True
+        elif self._attempts.empty > empty:
+            pass  # the job had nothing left to fetch (see NoFrameLeft): not a failure
         elif not self._stop.stopping and self.scheduler.budget_left > 0:
             self._given_up += 1
             if not self.proven and self._given_up >= PROBE_CANDIDATES:

@@ -64,7 +64,6 @@ class ViewerScreen(urwid.WidgetWrap):
         self.index = len(self.frames) - 1  # the newest first
         self.info = urwid.Text("", wrap="clip")
         self.path_text = urwid.Text("", wrap="any")
-        self.note = urwid.Text(("dim", ""), align="center")
         self._body = urwid.WidgetPlaceholder(image)
         self.keys = keymap.Dispatcher(
             keymap.VIEWER,

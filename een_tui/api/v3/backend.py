@@ -22,11 +22,13 @@ from een_tui.api.model import Camera, CameraList
 from een_tui.api.responses import ImageHeaders
 from een_tui.api.retry_policy import RetryPolicy
 from een_tui.api.secrets import register_secret
+from een_tui.api.time_range import TimeRange
 from een_tui.api.timestamps import format_een_timestamp, is_een_timestamp, parse_een_timestamp
 from een_tui.api.v3.cameras import Bridge, bridge_from_row, camera_list
 from een_tui.api.v3.client import V3Client
 from een_tui.api.v3.login_flow import BrowserLogin, V3LoginFlow
 from een_tui.api.v3.plan import V3Planner
+from een_tui.api.v3.range import V3RangeCursor
 from een_tui.api.v3.responses import DeviceUnavailable, FrameHeaders
 from een_tui.api.v3.token_cache import TokenCache
 from een_tui.api.v3.token_manager import TokenManager
@@ -222,6 +224,13 @@ class V3Backend:
             if headers.time > asked + timedelta(milliseconds=1):
                 raise errors.ProtocolError("the image answer is newer than the time asked for")
             yield _v1_headers(headers), chunks
+
+    def plan_range(self, esn: str, time_range: TimeRange) -> V3RangeCursor:
+        """The frames of ``esn`` in ``time_range``, walked W at a time; the cursor opens its
+        own jobs (see :mod:`een_tui.api.v3.range`)."""
+        planner = self._require_planner()
+        return V3RangeCursor(self.client, esn, time_range, workers=self.pool_size,
+                             settings=lambda call: planner.settings_of(esn, call))
 
     def shortfall_reason(self, esn: str) -> str | None:
         """Why the plan of ``esn`` found no more frames (e.g. an ``onDemand`` camera with few
