@@ -143,3 +143,29 @@ def test_q_asks_first_while_a_download_runs(ui, tmp_path):
     out = tmp_path / "out"
     assert not list(out.rglob("*.part"))
     assert 0 < len(jpegs_in(out)) < 100
+
+
+def test_viewer_timelapse_key_writes_a_gif_of_the_images_in_time_order(ui, tmp_path):
+    t = ui(120, 30, "--count", "4")
+    t.wait_for("cameras loaded")
+    t.send("r")
+    t.wait_for(lambda s: "Done: 4/4 saved" in s)
+    files = jpegs_in(tmp_path / "out")
+    assert len(files) == 4
+    t.send("v")
+    t.wait_for("4/4 ·")
+    t.send("T")
+    expected = files[0].parent / f"timelapse-{files[0].stem}-{files[-1].stem}.gif"
+    t.wait_for(lambda s: "timelapse: " in s and str(expected) in flat(s))
+    with Image.open(expected) as gif:  # one frame per image, each like its JPEG, in time order
+        assert gif.n_frames == 4
+        for index, source in enumerate(files):
+            gif.seek(index)
+            frame = gif.convert("RGB").resize((32, 18))
+            with Image.open(source) as jpeg:
+                original = jpeg.convert("RGB").resize((32, 18))
+            difference = sum(abs(a - b) for a, b in zip(frame.tobytes(), original.tobytes(),
+                                                        strict=True)) / (32 * 18 * 3)
+            assert difference < 24, (index, difference)
+    t.send("q")
+    assert t.wait_exit() == 0

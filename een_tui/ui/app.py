@@ -135,7 +135,8 @@ class App:
                                              lambda delay: self.event_loop.alarm(delay, _redraw))
         self.viewer = ViewerController(show=self._show, image_mode=image_mode, colors=self.colors,
                                        no_color=self.no_color, out_dir=options.out_dir,
-                                       note=options.graphics.note if options.graphics else "")
+                                       note=options.graphics.note if options.graphics else "",
+                                       background=self._in_thread)
         self.camera_control = CamerasController(
             connection,
             spawn=self._spawn,
@@ -240,6 +241,11 @@ class App:
         self._greenlets = [g for g in self._greenlets if not g.dead]
         self._greenlets.append(greenlet)
         return greenlet
+
+    def _in_thread(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """``work()`` in gevent's threadpool (CPU work that must not stall the screen), then
+        ``done(result)`` in the loop greenlet."""
+        self._spawn(lambda: self._in_loop(done, gevent.get_hub().threadpool.apply(work)))
 
     def _in_loop(self, func: Callable[..., Any], *args: Any) -> None:
         """Run ``func(*args)`` in the loop greenlet (from a worker greenlet)."""

@@ -121,6 +121,8 @@ KEY_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("next_frame", ("right", "l"), "next (newer) image", VIEWER, "newer"),
     KeyBinding("first_frame", ("home", "g"), "oldest image", VIEWER),
     KeyBinding("last_frame", ("end", "G"), "newest image", VIEWER),
+    KeyBinding("timelapse", ("T",), "write a timelapse GIF of these images beside them", VIEWER,
+               "timelapse"),
     KeyBinding("close_viewer", ("esc",), "back to the screen the viewer came from", VIEWER,
                "back"),
     KeyBinding("quit_confirmed", ("y",), "quit: cancel the download (saved images stay)",

@@ -1,6 +1,7 @@
 """The image viewer: one saved image at a time, as large as the free area of the screen, with
 its time (in the camera's time zone) and its absolute path above it; ←/→ (h/l) step through
-the images in time order, Home/End jump to the oldest/newest, Esc goes back.
+the images in time order, Home/End jump to the oldest/newest, T writes a timelapse of them,
+Esc goes back.
 
 During a run the download controller hands new images to :meth:`ViewerScreen.add`: they join
 the list in time order and the viewer stays on the image it shows."""
@@ -54,6 +55,7 @@ class ViewerScreen(urwid.WidgetWrap):
         zone: tzinfo = timezone.utc,
         empty_note: str = "no images yet",
         note: str = "",
+        on_timelapse: Callable[[list[Frame]], None] | None = None,
     ) -> None:
         self.frames: list[Frame] = sorted(frames)
         self.title = title
@@ -64,6 +66,7 @@ class ViewerScreen(urwid.WidgetWrap):
         self.index = len(self.frames) - 1  # the newest first
         self.info = urwid.Text("", wrap="clip")
         self.path_text = urwid.Text("", wrap="any")
+        self.message = urwid.Text("", wrap="any")  # what a key did (e.g. T), under the path
         self._body = urwid.WidgetPlaceholder(image)
         self.keys = keymap.Dispatcher(
             keymap.VIEWER,
@@ -72,14 +75,17 @@ class ViewerScreen(urwid.WidgetWrap):
                 "next_frame": lambda: self.go(self.index + 1),
                 "first_frame": lambda: self.go(0),
                 "last_frame": lambda: self.go(len(self.frames) - 1),
+                "timelapse": lambda: self._timelapse(on_timelapse),
                 "close_viewer": on_close,
             },
         )
         self.footer_hints = keymap.hint(
-            keymap.VIEWER, ("previous_frame", "next_frame", "close_viewer", "help", "quit")
+            keymap.VIEWER,
+            ("previous_frame", "next_frame", "timelapse", "close_viewer", "help", "quit"),
         )
-        pile = urwid.Pile([("pack", self.info), ("pack", self.path_text), self._body])
-        pile.focus_position = 2
+        pile = urwid.Pile([("pack", self.info), ("pack", self.path_text), ("pack", self.message),
+                           self._body])
+        pile.focus_position = 3
         super().__init__(pile)
         self._show()
 
@@ -123,6 +129,16 @@ class ViewerScreen(urwid.WidgetWrap):
         )
         self.path_text.set_text(("dim", os.path.abspath(frame.path)))
         self.image.set_image(frame.path)
+
+    def say(self, text: str) -> None:
+        """A message under the path (e.g. what the timelapse key did); "" removes it."""
+        self.message.set_text(("notice", text) if text else "")
+
+    def _timelapse(self, make: Callable[[list[Frame]], None] | None) -> None:
+        if make is None or not self.frames:
+            self.say("no images to make a timelapse of" if make else "no timelapse here")
+            return
+        make(list(self.frames))
 
     def selectable(self) -> bool:
         return True

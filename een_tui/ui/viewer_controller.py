@@ -13,11 +13,12 @@ import urwid
 from een_tui.api.model import Camera
 from een_tui.download.storage import UnsafeName, camera_dir
 from een_tui.media.camera import read_camera_info, zone_named
-from een_tui.ui import keymap
+from een_tui.ui import glyphs, keymap
 from een_tui.ui.image_box import PIXELS, ImageBox
 from een_tui.ui.viewer import ViewerScreen, folder_frames, frames_of
 
 Show = Callable[[urwid.Widget, str, str], None]
+TIMELAPSE_FPS = 10.0
 log = logging.getLogger(__name__)
 
 
@@ -25,8 +26,11 @@ class ViewerController:
     """At most one viewer at a time; ``screen`` is it (None when closed)."""
 
     def __init__(self, *, show: Show, image_mode: str, colors: int, no_color: bool,
-                 out_dir: Path, note: str = "") -> None:
+                 out_dir: Path, note: str = "",
+                 background: Callable[[Callable[[], object], Callable[[object], None]], None]
+                 | None = None) -> None:
         self._show = show
+        self._background = background  # (work in a thread, then its result in the loop)
         self.image_mode = image_mode
         self.colors = colors
         self.no_color = no_color
@@ -51,7 +55,8 @@ class ViewerController:
             back()
 
         self.screen = ViewerScreen(frames, title=title, image=image, on_close=close, zone=zone,
-                                   empty_note=empty_note, note=self.note)
+                                   empty_note=empty_note, note=self.note,
+                                   on_timelapse=self._timelapse if self._background else None)
         self.source = source
         self._show(self.screen, keymap.VIEWER, "Viewer")
         return self.screen
@@ -77,6 +82,34 @@ class ViewerController:
         self._open(frames, title=device.name, zone_name=device.timezone, folder=folder,
                    back=back, source=folder, empty_note="")
         return None
+
+    def _timelapse(self, frames: list) -> None:
+        """``T``: a looping GIF of ``frames`` beside them (``timelapse-<first>-<last>.gif``),
+        written in a thread (encoding is CPU work), then the result said in the viewer."""
+        from een_tui.media.errors import MediaError
+        from een_tui.media.timelapse import make_timelapse
+
+        screen = self.screen
+        first, last = frames[0], frames[-1]
+        output = first.path.parent / (
+            f"timelapse-{first.path.stem}-{last.path.stem}.gif" if len(frames) > 1
+            else f"timelapse-{first.path.stem}.gif")
+
+        def work() -> object:
+            try:
+                return make_timelapse([f.path for f in frames], output, fps=TIMELAPSE_FPS)
+            except (MediaError, OSError) as exc:
+                return exc
+
+        def done(result: object) -> None:
+            if screen is not None and self.screen is screen:
+                screen.say(f"timelapse not written: {result}" if isinstance(result, Exception)
+                           else f"timelapse: {os.path.abspath(output)}")
+
+        if screen is not None:
+            screen.say(f"writing a timelapse of {len(frames)} images{glyphs.current().ellipsis}")
+        assert self._background is not None
+        self._background(work, done)
 
     def add(self, source: object, path: str) -> None:
         """A new image of ``source`` (a run): shown in the viewer if it shows that run."""
