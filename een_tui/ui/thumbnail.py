@@ -21,6 +21,7 @@ from een_tui.ui import glyphs
 log = logging.getLogger(__name__)
 
 TRUECOLOR = 2**24
+ATTR_CACHE_LIMIT = 4096  # colour pairs kept (urwid bounds its own escape cache alike)
 
 # The rows of a drawn thumbnail: text, attribute runs and charset runs, as urwid.TextCanvas takes.
 _Rows = tuple[list[bytes], list[list[tuple[object, int]]], list[list[tuple[object, int]]]]
@@ -100,6 +101,8 @@ class Thumbnail(urwid.Widget):
         key = (fg, bg)
         spec = self._attr_cache.get(key)
         if spec is None:
+            if len(self._attr_cache) >= ATTR_CACHE_LIMIT:  # true colour: bounded, not per image
+                self._attr_cache.clear()
             spec = urwid.AttrSpec(fg, bg, TRUECOLOR if self.colors >= TRUECOLOR else 256)
             self._attr_cache[key] = spec
         return spec
