@@ -34,6 +34,10 @@ def _quantize(value: int, colors: int) -> str:
     return f"{(value * 15 + 127) // 255:x}"
 
 
+# A channel (0..255) rounded to the 16 levels of the 256-colour cube, as 0x00, 0x11 .. 0xff.
+_CUBE_LEVELS = [(v * 15 + 127) // 255 * 17 for v in range(256)]
+
+
 class Thumbnail(urwid.Widget):
     """Box widget showing one image, scaled to fit and centred; a note when it cannot draw."""
 
@@ -132,7 +136,10 @@ class Thumbnail(urwid.Widget):
         height -= height % 2
         if height == 0:
             return urwid.SolidCanvas(" ", maxcol, maxrow)
-        pixels = im.load()
+        if self.colors < TRUECOLOR and block_glyph:  # the 16 levels the cube keeps (same hex)
+            im = im.point(_CUBE_LEVELS * 3)
+        raw = iter(im.tobytes())
+        data = list(zip(raw, raw, raw, strict=True))  # (r, g, b) per pixel, row after row
         left = (maxcol - width) // 2
         top_pad = (maxrow - height // 2) // 2
         text: list[bytes] = []
@@ -144,14 +151,18 @@ class Thumbnail(urwid.Widget):
         block = block_glyph.encode() if block_glyph else b" "
         right = maxcol - left - width
         row_bytes = b" " * left + block * width + b" " * right
+        specs: dict[tuple, urwid.AttrSpec] = {}  # this drawing's pixel pairs, looked up once
         for y in range(0, height, 2):
             runs: list[tuple[object, int]] = [(None, left)] if left else []
             previous, count = None, 0
-            for x in range(width):
-                top, bottom = pixels[x, y], pixels[x, y + 1]
-                if not block_glyph:  # one colour per cell: the mean of its two pixels
-                    top = bottom = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
-                spec = self._attr(top, bottom)
+            upper, lower = y * width, (y + 1) * width
+            for pair in zip(data[upper:upper + width], data[lower:lower + width], strict=True):
+                spec = specs.get(pair)
+                if spec is None:
+                    top, bottom = pair
+                    if not block_glyph:  # one colour per cell: the mean of its two pixels
+                        top = bottom = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
+                    spec = specs[pair] = self._attr(top, bottom)
                 if spec is previous:
                     count += 1
                     continue
