@@ -509,6 +509,24 @@ def test_help_is_generated_from_the_key_table_and_scrolls():
     assert closed == [True]
 
 
+def test_an_open_help_box_is_drawn_once_while_the_screen_under_it_changes():
+    under = urwid.Text("a" * 100)
+    overlay = HelpOverlay(urwid.Filler(under, valign="top"), lambda: None)
+    box_draws = []
+    real_render = overlay.listbox.render
+    overlay.listbox.render = lambda size, focus=False: box_draws.append(size) or real_render(
+        size, focus)
+    first = text_of(overlay.render((80, 20)))
+    under.set_text("b" * 100)  # a worker row changed underneath
+    second = text_of(overlay.render((80, 20)))
+    assert first[0][0] == "a" and second[0][0] == "b"  # the screen under it is redrawn
+    box = slice(1, 19)  # 90 % of 20 rows, in the middle
+    assert [row[4:76] for row in second[box]] == [row[4:76] for row in first[box]]  # unchanged
+    assert len(box_draws) == 1  # and was not drawn again
+    press(overlay, (80, 20), "page down")  # scrolling draws it anew
+    assert text_of(overlay.render((80, 20)))[2] != first[2] and len(box_draws) == 2
+
+
 def test_details_show_decoded_status_bits_and_scroll():
     device = camera("10001111", "Lobby", PASSWORD_BITS, tags=("austin",), timezone="US/Central")
     keys = []
