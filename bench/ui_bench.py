@@ -123,8 +123,11 @@ class UI:
         return 100.0 * (self.cpu_seconds() - start_cpu) / (time.perf_counter() - start)
 
     def quit(self) -> None:
+        """``q``, and ``y`` when it asks (a run still going)."""
         self.child.send("q")
-        self.child.expect(pexpect.EOF, timeout=TIMEOUT_S)
+        if self.child.expect([pexpect.EOF, "Quit now"], timeout=TIMEOUT_S) == 1:
+            self.child.send("y")
+            self.child.expect(pexpect.EOF, timeout=TIMEOUT_S)
         self.child.close()
 
 

@@ -13,7 +13,7 @@ import argparse
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypeGuard
 
 from een_tui import config, v3_config
 from een_tui.api import errors
@@ -22,9 +22,10 @@ from een_tui.api.client import EenClient
 from een_tui.api.credentials import CredentialSource, Warn
 from een_tui.api.session_cache import SessionCache
 from een_tui.api.v1_backend import V1Backend
-from een_tui.api.v3.backend import NEEDS_BROWSER, V3Backend
-from een_tui.api.v3.oauth import quiet_open_browser
 from een_tui.download.options import DEFAULT_WORKERS
+
+if TYPE_CHECKING:  # the v3 modules are imported when v3 is used, not by every v1 run
+    from een_tui.api.v3.backend import V3Backend
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,11 @@ login_on_terminal = drive_login
 """Drive a :class:`LoginFlow` for a terminal (:func:`een_tui.api.backend.drive_login`)."""
 
 
+def is_v3(backend: Backend | None) -> TypeGuard[V3Backend]:
+    """True for a v3 backend (told by its ``api_version``, so v1 runs never import v3)."""
+    return backend is not None and getattr(backend, "api_version", "v1") == "v3"
+
+
 class Connection:
     """One account: its backend (v1: with its ``client``), and who is (or will be) logged
     in."""
@@ -83,7 +89,7 @@ class Connection:
 
     def after_login(self) -> None:
         """Once logged in: v3 asks ``/users/self`` for "logged in as"."""
-        if isinstance(self.backend, V3Backend):
+        if is_v3(self.backend):
             self.backend.user()
             self.username = self.backend.username or self.username
 
@@ -96,7 +102,9 @@ class Connection:
         opened quietly, away from the terminal)."""
         if self.backend is None:
             raise errors.ConfigurationError("no EEN client to log in with")
-        if isinstance(self.backend, V3Backend):
+        if is_v3(self.backend):
+            from een_tui.api.v3.oauth import quiet_open_browser
+
             return self.backend.login_flow(open_browser=quiet_open_browser)
         return self.backend.login_flow()
 
@@ -142,7 +150,7 @@ class AccountConnection(Connection):
         """True when logged in without asking (a valid cached session, or credentials from the
         environment / password file); False when a person must log in (the UI's screen)."""
         self._make_client()
-        if isinstance(self.backend, V3Backend):
+        if is_v3(self.backend):
             if not self.backend.resume():
                 return False
             self.username = self.backend.username or ""
@@ -166,9 +174,11 @@ class AccountConnection(Connection):
         ``login_input`` (lines pasted there; ``show`` gets the URL and hints) when given, else
         :class:`MissingCredentials` (exit code 3). Raises when it cannot log in."""
         self._make_client()
-        if isinstance(self.backend, V3Backend):
+        if is_v3(self.backend):
             if not self.backend.resume():
                 if show is None or self.backend.oauth is None:
+                    from een_tui.api.v3.backend import NEEDS_BROWSER
+
                     raise errors.MissingCredentials(NEEDS_BROWSER)
                 self.backend.login_flow().drive(login_input, show)
                 self.after_login()
@@ -186,7 +196,7 @@ class AccountConnection(Connection):
         """``een-tui login``: a fresh login whatever is cached (v1: user name and password,
         then the session is cached; v3: the browser login, tokens cached)."""
         self._make_client()
-        if isinstance(self.backend, V3Backend):
+        if is_v3(self.backend):
             if self.backend.oauth is None:
                 raise errors.ConfigurationError(
                     "EEN_ACCESS_TOKEN needs no login; a v3 login needs a client id "

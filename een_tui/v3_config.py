@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from een_tui import config
 from een_tui.api import errors
 from een_tui.api.credentials import Warn, check_secret, read_password_file
 from een_tui.api.settings import checked_base_url
-from een_tui.api.v3.backend import V3Backend
-from een_tui.api.v3.token_cache import TokenCache
-from een_tui.api.v3.tokens import DEFAULT_AUTH_URL, OAuthClient
+
+if TYPE_CHECKING:  # the v3 modules are imported when v3 is used, not by every v1 command
+    from een_tui.api.v3.backend import V3Backend
+    from een_tui.api.v3.token_cache import TokenCache
+    from een_tui.api.v3.tokens import OAuthClient
 
 API_VERSIONS = ("v1", "v3")
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:3333/callback"  # what EEN's samples register
@@ -29,11 +31,15 @@ NO_CLIENT = ("EEN API v3 needs a client id: set EEN_CLIENT_ID or --client-id (th
 
 def token_cache() -> TokenCache:
     """The v3 token files (beside the v1 sessions, mode 0700/0600)."""
+    from een_tui.api.v3.token_cache import TokenCache
+
     return TokenCache(config.session_cache_dir())
 
 
 def auth_url(values: Mapping[str, Any]) -> str:
     """The v3 auth host (default ``https://auth.eagleeyenetworks.com``), checked."""
+    from een_tui.api.v3.tokens import DEFAULT_AUTH_URL
+
     url = values.get("auth_url") or DEFAULT_AUTH_URL
     if not isinstance(url, str):
         raise errors.ConfigurationError("auth_url must be a string")
@@ -84,6 +90,8 @@ def oauth_client(values: Mapping[str, Any], *, timeout: float,
     redirect_uri = values.get("redirect_uri") or DEFAULT_REDIRECT_URI
     if not isinstance(redirect_uri, str) or not redirect_uri.startswith(("http://", "https://")):
         raise errors.ConfigurationError("the redirect URI must be an http:// or https:// address")
+    from een_tui.api.v3.tokens import OAuthClient
+
     return OAuthClient(client_id=str(client_id),
                        client_secret=client_secret(values, environ, warn),
                        redirect_uri=redirect_uri, auth_url=host, timeout=timeout)
@@ -101,6 +109,8 @@ def v3_backend(values: Mapping[str, Any], *, pool_size: int, use_cache: bool = T
     oauth = oauth_client(values, timeout=settings.timeout, environ=environ, warn=warn)
     if oauth is None and not static:
         raise errors.MissingCredentials(NO_CLIENT)
+    from een_tui.api.v3.backend import V3Backend
+
     return V3Backend(oauth, cache=token_cache() if use_cache else None,
                      api_url=settings.api_url, static_token=static, pool_size=pool_size,
                      timeout=settings.timeout)

@@ -510,6 +510,24 @@ def test_help_is_generated_from_the_key_table_and_scrolls():
     assert closed == [True]
 
 
+def test_an_open_help_box_is_drawn_once_while_the_screen_under_it_changes():
+    under = urwid.Text("a" * 100)
+    overlay = HelpOverlay(urwid.Filler(under, valign="top"), lambda: None)
+    box_draws = []
+    real_render = overlay.listbox.render
+    overlay.listbox.render = lambda size, focus=False: box_draws.append(size) or real_render(
+        size, focus)
+    first = text_of(overlay.render((80, 20)))
+    under.set_text("b" * 100)  # a worker row changed underneath
+    second = text_of(overlay.render((80, 20)))
+    assert first[0][0] == "a" and second[0][0] == "b"  # the screen under it is redrawn
+    box = slice(1, 19)  # 90 % of 20 rows, in the middle
+    assert [row[4:76] for row in second[box]] == [row[4:76] for row in first[box]]  # unchanged
+    assert len(box_draws) == 1  # and was not drawn again
+    press(overlay, (80, 20), "page down")  # scrolling draws it anew
+    assert text_of(overlay.render((80, 20)))[2] != first[2] and len(box_draws) == 2
+
+
 def test_details_show_decoded_status_bits_and_scroll():
     device = camera("10001111", "Lobby", PASSWORD_BITS, tags=("austin",), timezone="US/Central")
     keys = []
@@ -650,3 +668,28 @@ def test_a_camera_whose_api_does_not_say_it_records_shows_a_dash_in_the_list():
     unknown = replace(camera("10001111", "Lobby"), recording=None, raw_status="online")
     lines = text_of(CameraList([unknown]).render((80, 3), focus=True))
     assert lines[1].split()[2:4] == ["–", "Lobby"]
+
+
+@pytest.mark.parametrize("colors", [256, 2**24])
+def test_thumbnail_cell_colours_are_the_pixels_own(colors):
+    """Each half-block cell: foreground the upper pixel, background the lower one, rounded to
+    the 256-colour cube's 16 levels (#rgb) or kept (#rrggbb) in true colour."""
+    im = Image.new("RGB", (20, 16))
+    for x in range(20):
+        for y in range(16):
+            im.putpixel((x, y), (x * 13, y * 17, (x * y * 7) % 256))
+    thumb = Thumbnail(colors)
+    thumb.set_image(im)  # the terminal's size exactly: not resampled
+    canvas = thumb.render((20, 8))
+
+    def hex_of(pixel):
+        if colors == 256:
+            return "#" + "".join(f"{(v * 15 + 127) // 255:x}" for v in pixel)
+        return "#" + "".join(f"{v:02x}" for v in pixel)
+
+    for row, runs in enumerate(canvas.content()):
+        cells = [a for a, _, data in runs for _ in range(len(data.decode()))]
+        assert len(cells) == 20
+        for x, spec in enumerate(cells):
+            upper, lower = im.getpixel((x, 2 * row)), im.getpixel((x, 2 * row + 1))
+            assert spec == urwid.AttrSpec(hex_of(upper), hex_of(lower), colors)

@@ -17,7 +17,6 @@ from typing import Any
 
 from een_tui.api.model import Camera
 from een_tui.download.events import Event, ImageSaved, RunPlanned
-from een_tui.download.fleet import CameraOpened
 
 CAMERA_FILE = "camera.json"
 
@@ -65,6 +64,9 @@ def recording_camera_file(on_event: Callable[[Any], None] | None, *, api: str = 
     ``on_error`` and never stops the run: the images matter more than their label."""
     by_id = {camera.id.lower(): camera for camera in cameras if camera.id}
     waiting: dict[str, Camera] = {}  # folder -> its camera, until its first image
+    opened: type | None = None  # a single-camera run never imports the many-camera module
+    if by_id:
+        from een_tui.download.fleet import CameraOpened as opened
 
     def write(folder: str, camera: Camera) -> None:
         try:
@@ -79,7 +81,7 @@ def recording_camera_file(on_event: Callable[[Any], None] | None, *, api: str = 
                 write(event.out_dir, event.camera)
             else:
                 waiting[os.path.normpath(event.out_dir)] = event.camera
-        elif isinstance(event, CameraOpened) and event.id.lower() in by_id:
+        elif opened is not None and isinstance(event, opened) and event.id.lower() in by_id:
             waiting[os.path.normpath(event.out_dir)] = by_id[event.id.lower()]
         elif isinstance(event, ImageSaved):
             folder = os.path.normpath(os.path.dirname(event.path))

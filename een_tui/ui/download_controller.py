@@ -24,6 +24,7 @@ from een_tui.ui.cameras_controller import CamerasController
 from een_tui.ui.download_screen import DownloadScreen
 from een_tui.ui.eventloop import GeventEventLoop
 from een_tui.ui.fleet_screen import FleetScreen
+from een_tui.ui.heap import release_free_heap
 from een_tui.ui.image_box import BLOCKS
 from een_tui.ui.viewer_controller import ViewerController
 
@@ -118,6 +119,8 @@ class DownloadController:
             except Exception as exc:
                 log.exception("download failed")
                 self._in_loop(self._crashed, engine, exc)
+            finally:
+                release_free_heap()  # a run's freed buffers back to the system
 
         self.greenlet = self._spawn(work)
         self._schedule_tick()
@@ -153,6 +156,8 @@ class DownloadController:
             except Exception as exc:
                 log.exception("download failed")
                 self._in_loop(self._crashed, run, exc)
+            finally:
+                release_free_heap()
 
         self.greenlet = self._spawn(work)
         self._schedule_tick()

@@ -11,6 +11,30 @@ SCROLL_KEYS = {"up": "up", "down": "down", "k": "up", "j": "down"}
 SCROLL_KEYS.update({"page up": "page up", "page down": "page down"})
 
 
+class _DrawnOnce(urwid.WidgetWrap):
+    """The box's canvas is kept per size: what is under the overlay redraws many times a second
+    during a download, the box changes only when scrolled (a key or the mouse)."""
+
+    def __init__(self, widget: urwid.Widget) -> None:
+        super().__init__(widget)
+        self._drawn: tuple[tuple, urwid.Canvas] | None = None
+
+    def render(self, size: tuple[int, int], focus: bool = False) -> urwid.Canvas:
+        key = (size, focus)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._w.render(size, focus))
+        return self._drawn[1]
+
+    def keypress(self, size: tuple[int, int], key: str) -> str | None:
+        self._drawn = None
+        return self._w.keypress(size, key)
+
+    def mouse_event(self, size: tuple[int, int], event: str, button: int, col: int, row: int,
+                    focus: bool) -> bool | None:
+        self._drawn = None
+        return self._w.mouse_event(size, event, button, col, row, focus)
+
+
 class ScrollOverlay(urwid.WidgetWrap):
     """``rows`` in a titled box above ``under``; ``on_close(key)`` runs on the closing key."""
 
@@ -27,7 +51,7 @@ class ScrollOverlay(urwid.WidgetWrap):
         self.footer_hints = footer_hints
         self.listbox = urwid.ListBox(urwid.SimpleFocusListWalker(list(rows)))
         overlay = urwid.Overlay(
-            urwid.LineBox(self.listbox, title=title),
+            _DrawnOnce(urwid.LineBox(self.listbox, title=title)),
             under,
             align="center",
             width=("relative", 90),

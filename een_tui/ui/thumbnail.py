@@ -21,6 +21,7 @@ from een_tui.ui import glyphs
 log = logging.getLogger(__name__)
 
 TRUECOLOR = 2**24
+ATTR_CACHE_LIMIT = 4096  # colour pairs kept (urwid bounds its own escape cache alike)
 
 # The rows of a drawn thumbnail: text, attribute runs and charset runs, as urwid.TextCanvas takes.
 _Rows = tuple[list[bytes], list[list[tuple[object, int]]], list[list[tuple[object, int]]]]
@@ -31,6 +32,10 @@ def _quantize(value: int, colors: int) -> str:
     if colors >= TRUECOLOR:
         return f"{value:02x}"
     return f"{(value * 15 + 127) // 255:x}"
+
+
+# A channel (0..255) rounded to the 16 levels of the 256-colour cube, as 0x00, 0x11 .. 0xff.
+_CUBE_LEVELS = [(v * 15 + 127) // 255 * 17 for v in range(256)]
 
 
 class Thumbnail(urwid.Widget):
@@ -100,6 +105,8 @@ class Thumbnail(urwid.Widget):
         key = (fg, bg)
         spec = self._attr_cache.get(key)
         if spec is None:
+            if len(self._attr_cache) >= ATTR_CACHE_LIMIT:  # true colour: bounded, not per image
+                self._attr_cache.clear()
             spec = urwid.AttrSpec(fg, bg, TRUECOLOR if self.colors >= TRUECOLOR else 256)
             self._attr_cache[key] = spec
         return spec
@@ -129,7 +136,10 @@ class Thumbnail(urwid.Widget):
         height -= height % 2
         if height == 0:
             return urwid.SolidCanvas(" ", maxcol, maxrow)
-        pixels = im.load()
+        if self.colors < TRUECOLOR and block_glyph:  # the 16 levels the cube keeps (same hex)
+            im = im.point(_CUBE_LEVELS * 3)
+        raw = iter(im.tobytes())
+        data = list(zip(raw, raw, raw, strict=True))  # (r, g, b) per pixel, row after row
         left = (maxcol - width) // 2
         top_pad = (maxrow - height // 2) // 2
         text: list[bytes] = []
@@ -141,14 +151,18 @@ class Thumbnail(urwid.Widget):
         block = block_glyph.encode() if block_glyph else b" "
         right = maxcol - left - width
         row_bytes = b" " * left + block * width + b" " * right
+        specs: dict[tuple, urwid.AttrSpec] = {}  # this drawing's pixel pairs, looked up once
         for y in range(0, height, 2):
             runs: list[tuple[object, int]] = [(None, left)] if left else []
             previous, count = None, 0
-            for x in range(width):
-                top, bottom = pixels[x, y], pixels[x, y + 1]
-                if not block_glyph:  # one colour per cell: the mean of its two pixels
-                    top = bottom = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
-                spec = self._attr(top, bottom)
+            upper, lower = y * width, (y + 1) * width
+            for pair in zip(data[upper:upper + width], data[lower:lower + width], strict=True):
+                spec = specs.get(pair)
+                if spec is None:
+                    top, bottom = pair
+                    if not block_glyph:  # one colour per cell: the mean of its two pixels
+                        top = bottom = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
+                    spec = specs[pair] = self._attr(top, bottom)
                 if spec is previous:
                     count += 1
                     continue
