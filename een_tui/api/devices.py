@@ -116,7 +116,10 @@ def parse_device_row(row: object) -> Device:
     device_type = _text(row[3])
     if not device_type:
         raise UnreadableRow("a row has no device type")
-    device_id = _text(row[1]) if isinstance(row[1], str) else None  # shown even when no ESN
+    # the id is an ESN or nothing: a row whose id is not one is kept (shown with --all) as a
+    # device without an ESN, like the undiscovered (IGND) rows whose id is null
+    text_id = _text(row[1]) if isinstance(row[1], str) else None
+    device_id = text_id if text_id is not None and is_esn(text_id) else None
     is_bridge = device_type == "bridge"
     decoded = decode_status(row[10], is_bridge=is_bridge)
     extra = {name: row[i] for i, name in _EXTRA_FIELDS.items() if i < len(row)}
