@@ -3,12 +3,14 @@ never a partial or clobbered output (Ctrl+C included)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from media_fakes import START, een_name, leftovers, run_een, write_frames
@@ -109,6 +111,15 @@ def test_mp4_without_pyav_says_how_to_install_it(tmp_path):
     assert not (tmp_path / "a.mp4").exists()
 
 
+def encoding_started(folder: Path) -> bool:
+    """The temporary output exists and has bytes (a Ctrl+C now lands inside the work)."""
+    for name in leftovers(folder):
+        with contextlib.suppress(FileNotFoundError):
+            if (folder / name).stat().st_size:
+                return True
+    return False
+
+
 def test_ctrl_c_leaves_no_output_and_no_temporary_file(tmp_path):
     folder = tmp_path / "cam"
     folder.mkdir()
@@ -123,7 +134,8 @@ def test_ctrl_c_leaves_no_output_and_no_temporary_file(tmp_path):
                              stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not leftovers(result):  # the temporary file exists: encoding has started
+        # the temporary file exists and has bytes: encoding has started
+        while not encoding_started(result):
             assert child.poll() is None, child.stderr.read()
             assert time.monotonic() < deadline, "the temporary output never appeared"
             time.sleep(0.02)

@@ -36,9 +36,9 @@ def atomic_output(output: Path) -> Iterator[Path]:
         fd, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
     except OSError as exc:
         raise OutputError(describe_os_error(exc, output)) from exc
-    os.close(fd)
     temp = Path(name)
-    try:
+    try:  # from here on, whatever ends the work (Ctrl+C too) removes the temporary file
+        os.close(fd)
         yield temp
         _publish(temp, output)
     except OSError as exc:
