@@ -15,8 +15,9 @@ CELL = CellSize(8, 16)
 
 
 def frame(data: bytes) -> tuple[int, int, bytes]:
-    """(row, col) of the cursor move (1-based) and the image bytes between save and restore."""
-    match = re.fullmatch(rb"\x1b7\x1b\[(\d+);(\d+)H(.*)\x1b8", data, re.DOTALL)
+    """(row, col) of the cursor move (1-based) and the image bytes between save and restore
+    (drawn with default attributes: the cells around the image keep no urwid colour)."""
+    match = re.fullmatch(rb"\x1b7\x1b\[(\d+);(\d+)H\x1b\[m(.*)\x1b8", data, re.DOTALL)
     assert match, data[:60]
     return int(match.group(1)), int(match.group(2)), match.group(3)
 

@@ -114,7 +114,7 @@ def test_the_image_goes_where_the_box_is_after_urwids_redraw(screen, tmp_path):
     assert out.rindex(b"foot") < sixel
     # ...in the box (row 1, column 10, 40x10 cells of 10x20 px): the 80x60 image scales to
     # 267x200 px = 27x10 cells, centred: column 10 + (40 - 27) // 2 = 16, so 1-based 2;17
-    assert re.search(rb"\x1b7\x1b\[2;17H\x1bP", out), out[sixel - 20 : sixel + 5]
+    assert re.search(rb"\x1b7\x1b\[2;17H\x1b\[m\x1bP", out), out[sixel - 20 : sixel + 5]
     assert out.endswith(b"\x1b8")
     assert b"\x1bP" not in draw(screen, widget)  # nothing changed: nothing written again
 

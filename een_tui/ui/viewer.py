@@ -66,7 +66,7 @@ class ViewerScreen(urwid.WidgetWrap):
         self.index = len(self.frames) - 1  # the newest first
         self.info = urwid.Text("", wrap="clip")
         self.path_text = urwid.Text("", wrap="any")
-        self.message = urwid.Text("", wrap="any")  # what a key did (e.g. T), under the path
+        self.message = ""  # what a key did (e.g. T), shown under the path while set
         self._body = urwid.WidgetPlaceholder(image)
         self.keys = keymap.Dispatcher(
             keymap.VIEWER,
@@ -83,9 +83,8 @@ class ViewerScreen(urwid.WidgetWrap):
             keymap.VIEWER,
             ("previous_frame", "next_frame", "timelapse", "close_viewer", "help", "quit"),
         )
-        pile = urwid.Pile([("pack", self.info), ("pack", self.path_text), ("pack", self.message),
-                           self._body])
-        pile.focus_position = 3
+        pile = urwid.Pile([("pack", self.info), ("pack", self.path_text), self._body])
+        pile.focus_position = 2
         super().__init__(pile)
         self._show()
 
@@ -115,7 +114,7 @@ class ViewerScreen(urwid.WidgetWrap):
         marks = glyphs.current()
         if frame is None:
             self.info.set_text([("title", self.title), ("dim", f"  {self.empty_note}")])
-            self.path_text.set_text("")
+            self.path_text.set_text(("notice", self.message) if self.message else "")
             self.image.set_image(None)
             return
         dot = f" {marks.separator} "
@@ -127,12 +126,14 @@ class ViewerScreen(urwid.WidgetWrap):
                 ("dim", f"{dot}{self.note}" if self.note else ""),
             ]
         )
-        self.path_text.set_text(("dim", os.path.abspath(frame.path)))
+        message = [("notice", f"\n{self.message}")] if self.message else []
+        self.path_text.set_text([("dim", os.path.abspath(frame.path)), *message])
         self.image.set_image(frame.path)
 
     def say(self, text: str) -> None:
         """A message under the path (e.g. what the timelapse key did); "" removes it."""
-        self.message.set_text(("notice", text) if text else "")
+        self.message = text
+        self._show()
 
     def _timelapse(self, make: Callable[[list[Frame]], None] | None) -> None:
         if make is None or not self.frames:

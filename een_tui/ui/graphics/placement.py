@@ -19,7 +19,8 @@ from .probe import DEFAULT_CELL, CellSize
 from .sixel import encode_sixel
 from .tmux import wrap_tmux
 
-SAVE_CURSOR = b"\x1b7"
+SAVE_CURSOR = b"\x1b7"  # DECSC: position and attributes, put back by DECRC
+RESET_ATTRIBUTES = b"\x1b[m"
 RESTORE_CURSOR = b"\x1b8"
 MAX_CELLS = 1000  # a rectangle wider or taller than this is a caller's bug, not a screen
 
@@ -155,7 +156,9 @@ class ImagePlacer:
             self._shown.add(image_id)
         col, row = rect[0] + (rect[2] - spot.cols) // 2, rect[1] + (rect[3] - spot.rows) // 2
         move = b"\x1b[%d;%dH" % (row + 1, col + 1)
-        return SAVE_CURSOR + move + body + RESTORE_CURSOR
+        # default colours under the image: a terminal (mlterm) paints the cells an image does
+        # not cover in the current background, which is whatever urwid drew last
+        return SAVE_CURSOR + move + RESET_ATTRIBUTES + body + RESTORE_CURSOR
 
     def erase(self) -> bytes:
         """Bytes that remove what ``place`` drew: kitty deletes by id; for Sixel and iTerm2 it is
