@@ -5,6 +5,7 @@ does not report."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from een_tui.ui.thumbnail import Thumbnail
 from een_tui.units import human_bytes
 
 MAX_CAMERA_ROWS = 8  # the camera rows scroll beyond this
+STATE_WIDTH = 12  # the state column without a reason ("incomplete", "cancelled") keeps its place
 STATE_ATTRS = {"waiting": "dim", "running": "notice", LaneState.DONE.value: "ok",
                LaneState.INCOMPLETE.value: "error", LaneState.SKIPPED.value: "error",
                LaneState.CANCELLED.value: "notice", LaneState.FAILED.value: "error"}
@@ -67,7 +69,8 @@ class CameraProgressRow(urwid.Widget):
         wanted = "all" if self.wanted is None else str(self.wanted)
         counts = f"{self.saved}/{wanted}"
         state = self.state + (f": {self.reason}" if self.reason else "")
-        name_width = max(1, width - 9 - 12 - 1 - min(30, len(state) + 1))
+        state_width = min(30, max(STATE_WIDTH, len(state) + 1))
+        name_width = max(1, width - 9 - 12 - 1 - state_width)
         markup = [("body", fit_cell(self.name, name_width) + " "),
                   ("dim", fit_cell(self.esn, 9)), ("body", fit_cell(counts, 12)),
                   (STATE_ATTRS.get(self.state, "body"), state)]
@@ -82,12 +85,12 @@ class FleetScreen(urwid.WidgetWrap):
         self.progress = DownloadProgress(0, workers)  # the worker rows and the counts
         self.finished: FleetFinished | None = None
         self.saved = 0
-        self.camera_rows = {c.id: CameraProgressRow(c, wanted) for c in cameras if c.id}
+        self.cameras = [c for c in cameras if c.id]
+        self.camera_rows = {c.id: CameraProgressRow(c, wanted) for c in self.cameras}
         self.title = urwid.Text([("title", title)], wrap="clip")
         self.stats_text = urwid.Text("", wrap="clip")
         self.worker_rows = [WorkerRow(n + 1) for n in range(workers)]
         self.thumbnail = Thumbnail(colors, no_color=no_color)
-        self.footer_hints = keymap.hint(keymap.DOWNLOAD, ("cancel", "back", "help", "quit"))
         listbox = urwid.ListBox(urwid.SimpleFocusListWalker(list(self.camera_rows.values())))
         height = max(1, min(MAX_CAMERA_ROWS, len(self.camera_rows)))
         self.events = RecentEvents()
@@ -110,6 +113,18 @@ class FleetScreen(urwid.WidgetWrap):
     def running(self) -> bool:
         """True until the run's :class:`FleetFinished` arrived."""
         return self.finished is None
+
+    @property
+    def viewable(self) -> bool:
+        """Whether ``v`` opens the viewer: one camera (a time range), whose folder it shows."""
+        return len(self.cameras) == 1
+
+    @property
+    def footer_hints(self) -> list[tuple[str, str]]:
+        """While running: cancel, back...; after the run: what can be done next."""
+        view = ("view",) if self.viewable else ()
+        commands = ("cancel", *view, "back") if self.running else (*view, "another", "back")
+        return keymap.hint(keymap.DOWNLOAD, (*commands, "help", "quit"))
 
     def tick(self) -> None:
         """Refresh the elapsed time."""
@@ -173,7 +188,8 @@ class FleetScreen(urwid.WidgetWrap):
                    f"{len(result.cameras)} cameras in {result.elapsed_s:.1f} s\n")]
         if result.error and result.outcome is not RunOutcome.CANCELLED:
             lines.append(("error", f"{result.error}\n"))
-        lines += [("title", "folder: "), ("body", str(result.out_dir or "-"))]
+        folder = os.path.abspath(result.out_dir) if result.out_dir else "-"
+        lines += [("title", "folder: "), ("body", folder)]
         self.events.show_summary(lines)
         if result.outcome is RunOutcome.CANCELLED:
             for row in self.camera_rows.values():
