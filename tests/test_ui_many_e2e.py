@@ -104,6 +104,7 @@ def test_range_run_ends_offering_what_comes_next(ui, tmp_path):
     footer = text.splitlines()[-1]
     assert "cancel" not in footer and "v view" in footer, footer
     assert f"folder: {tmp_path / 'out'}" in text
+    assert "1 camera, every frame of the range" in text and "from 1 camera in" in text
     [files] = folders(tmp_path / "out").values()
     t.send("v")
     text = t.wait_for("Viewer")

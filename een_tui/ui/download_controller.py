@@ -130,9 +130,10 @@ class DownloadController:
         opts = DownloadOptions(count=self.options.count, workers=self.options.workers,
                                out_dir=self.options.out_dir)
         what = "every frame of the range" if spec is not None else f"{count} images each"
+        many = f"{len(cameras)} camera{'s' if len(cameras) != 1 else ''}"
         screen = FleetScreen(cameras, count, opts.workers, colors=self.colors,
                              no_color=self.no_color,
-                             title=f"{len(cameras)} cameras, {what}, {opts.workers} workers")
+                             title=f"{many}, {what}, {opts.workers} workers")
         assert self.connection.backend is not None
         run = FleetRun(self.connection.backend, opts, count=count, spec=spec)
         run.on_event = recording_camera_file(  # type: ignore[assignment]

@@ -185,7 +185,8 @@ class FleetScreen(urwid.WidgetWrap):
         attr, word = HEADLINES[result.outcome]
         lines: list[tuple[str, str]] = [
             (attr, f"{word}: {result.saved} saved ({result.images_fetched} fetched now) from "
-                   f"{len(result.cameras)} cameras in {result.elapsed_s:.1f} s\n")]
+                   f"{_cameras(len(result.cameras), len(self.camera_rows))} in "
+                   f"{result.elapsed_s:.1f} s\n")]
         if result.error and result.outcome is not RunOutcome.CANCELLED:
             lines.append(("error", f"{result.error}\n"))
         folder = os.path.abspath(result.out_dir) if result.out_dir else "-"
@@ -195,3 +196,9 @@ class FleetScreen(urwid.WidgetWrap):
             for row in self.camera_rows.values():
                 if row.state in ("waiting", "running"):
                     row.set(state=LaneState.CANCELLED.value)
+
+
+def _cameras(reached: int, chosen: int) -> str:
+    """``3 cameras``, ``1 camera``; ``10 of 72 cameras`` when a run stopped before the rest."""
+    noun = "camera" if chosen == 1 else "cameras"
+    return f"{reached} {noun}" if reached >= chosen else f"{reached} of {chosen} {noun}"
