@@ -86,7 +86,8 @@ class FleetScreen(urwid.WidgetWrap):
         self.finished: FleetFinished | None = None
         self.saved = 0
         self.cameras = [c for c in cameras if c.id]
-        self.camera_rows = {c.id: CameraProgressRow(c, wanted) for c in self.cameras}
+        # by the ESN in lower case: the run's events name the camera by its folder
+        self.camera_rows = {c.id.lower(): CameraProgressRow(c, wanted) for c in self.cameras}
         self.title = urwid.Text([("title", title)], wrap="clip")
         self.stats_text = urwid.Text("", wrap="clip")
         self.worker_rows = [WorkerRow(n + 1) for n in range(workers)]
@@ -138,7 +139,7 @@ class FleetScreen(urwid.WidgetWrap):
                 self.worker_rows[event.worker - 1].set_update(self.progress.rows[event.worker])
         elif isinstance(event, ImageSaved):
             self.saved += 1
-            row = self.camera_rows.get(Path(event.path).parent.name)
+            row = self.camera_rows.get(Path(event.path).parent.name.lower())
             if row is not None:
                 row.set(saved=event.saved, state="running")
             self.thumbnail.set_image(event.path)
@@ -149,12 +150,12 @@ class FleetScreen(urwid.WidgetWrap):
             if event.final:
                 self.note("error", f"gave up {event.timestamp}: {event.reason}")
         elif isinstance(event, CameraOpened):
-            row = self.camera_rows.get(event.id)
+            row = self.camera_rows.get(event.id.lower())
             if row is not None:
                 row.set(state="running")
         elif isinstance(event, CameraFinished):
             result = event.result
-            row = self.camera_rows.get(result.id)
+            row = self.camera_rows.get(result.id.lower())
             if row is not None:
                 reason = result.reason if result.state is not LaneState.DONE else ""
                 row.set(saved=result.saved, state=result.state.value, reason=reason or "")
