@@ -40,6 +40,7 @@ def test_count_before_download_is_honoured(capsys, tmp_path):
     ["--count", "3", "cameras", "--demo"],  # cameras has no --count
     ["--workers", "2", "emulator"],
     ["--count", "3", "download", "--demo", "--count", "4"],  # which one?
+    ["--count", "3", "download", "--demo", "--count", "20"],  # the default, but given
 ])
 def test_an_early_option_the_command_cannot_take_is_a_usage_error(capsys, argv):
     with pytest.raises(SystemExit) as exited:

@@ -128,3 +128,16 @@ def test_the_ui_form_maps_onto_the_same_options():
     for bad in (("", "", ""), ("soon", "", ""), ("10m", "later", ""), ("10m", "", "often")):
         with pytest.raises(RangeError):
             spec_from_form(*bad, NOW)
+
+
+def test_the_ui_form_says_why_a_duration_is_refused():
+    from een_tui.ui.range_form import spec_from_form
+
+    with pytest.raises(RangeError, match="more than ten years"):
+        spec_from_form("99999999h", "", "", NOW)
+    with pytest.raises(RangeError, match="give a unit"):
+        spec_from_form("10", "", "", NOW)
+    with pytest.raises(RangeError, match="more than ten years"):
+        spec_from_form("2026-12-01T09:00", "99999999h", "", NOW)
+    with pytest.raises(RangeError, match="not a date and time"):
+        spec_from_form("yesterday", "", "", NOW)

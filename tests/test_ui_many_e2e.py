@@ -91,3 +91,29 @@ def test_range_form_says_what_is_wrong(ui):
     t.wait_for(lambda s: "Time range of" not in s)
     t.send("q")
     assert t.wait_exit() == 0
+
+
+def test_range_run_ends_offering_what_comes_next(ui, tmp_path):
+    """After a range run: no "c cancel" in the footer, the folder as an absolute path, v views
+    the camera's images, and the camera list marks the camera as having images on disk."""
+    t = range_form(ui)
+    t.send("20s\r")
+    text = t.wait_for(lambda s: "Done:" in s or "Failed" in s or "Incomplete" in s)
+    assert "Done:" in text, text
+    text = t.wait_for(lambda s: "n another" in s.splitlines()[-1])  # the footer follows
+    footer = text.splitlines()[-1]
+    assert "cancel" not in footer and "v view" in footer, footer
+    assert f"folder: {tmp_path / 'out'}" in text
+    assert "1 camera, every frame of the range" in text and "from 1 camera in" in text
+    [files] = folders(tmp_path / "out").values()
+    t.send("v")
+    text = t.wait_for("Viewer")
+    assert f"{len(files)}/{len(files)}" in text
+    assert str(files[-1]) in text  # the newest image first
+    t.send("\x1b")  # the viewer: back to the download screen
+    t.wait_for("Done:")
+    t.send("\x1b")  # the download screen: back to the list, the camera marked
+    text = t.wait_for(lambda s: "cameras loaded" in s or "Cameras" in s.splitlines()[0])
+    t.wait_for("▣")
+    t.send("q")
+    assert t.wait_exit() == 0

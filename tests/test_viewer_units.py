@@ -336,3 +336,30 @@ def test_viewer_header_shows_the_graphics_note_as_words(tmp_path):
     header = viewer.render((100, 20)).text[0].decode()
     assert "1/1" in header and "tmux passes no images" in header
     assert "widget" not in header and "<" not in header  # never a widget's repr
+
+
+def test_timelapse_key_one_at_a_time_and_a_bug_said_in_words(tmp_path, monkeypatch):
+    from een_tui.media import timelapse
+    from een_tui.ui.viewer_controller import ViewerController
+
+    queued: list = []
+    viewer = ViewerController(show=lambda *a: None, image_mode="none", colors=1, no_color=True,
+                              out_dir=tmp_path, background=lambda w, d: queued.append((w, d)))
+    frames = [frame(s, tmp_path) for s in ("20261201100000.000", "20261201100001.000")]
+    viewer.open_run([str(f.path) for f in frames], None, folder=str(tmp_path),
+                    back=lambda: None, source="run")
+    screen = viewer.screen
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(timelapse, "make_timelapse", broken)
+    screen.keypress((80, 20), "T")
+    screen.keypress((80, 20), "T")  # while the first is written: not a second encoder
+    assert len(queued) == 1
+    assert "being written already" in screen.message.text
+    work, done = queued.pop()
+    done(work())
+    assert screen.message.text.startswith("timelapse not written: unexpected error (ValueError)")
+    screen.keypress((80, 20), "T")  # the first one ended: T works again
+    assert len(queued) == 1

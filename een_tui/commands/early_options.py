@@ -70,7 +70,14 @@ def apply_early_options(parser: argparse.ArgumentParser, argv: Sequence[str],
         flag = action.option_strings[-1]
         if dest not in own:
             parser.error(f"{flag} does not apply to 'een-tui {command}'")
-        if getattr(args, dest, None) == own[dest].default:
+        if _given(sub, own[dest], argv[index + 1:]):
+            if getattr(args, dest) != value:  # (even when the one after is the default)
+                parser.error(f"{flag} is given both before and after '{command}'")
+        else:
             setattr(args, dest, value)
-        elif getattr(args, dest) != value:
-            parser.error(f"{flag} is given both before and after '{command}'")
+
+
+def _given(parser: argparse.ArgumentParser, action: argparse.Action,
+           argv: Sequence[str]) -> bool:
+    """Whether ``argv`` (a sub-command's own part) gives ``action``'s option."""
+    return any(token.startswith("-") and _option(parser, token) is action for token in argv)

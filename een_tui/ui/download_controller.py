@@ -16,7 +16,7 @@ from een_tui.api.model import Camera
 from een_tui.download.camera_file import recording_camera_file
 from een_tui.download.engine import DownloadEngine
 from een_tui.download.events import Event, ImageSaved, RunFinished, RunPlanned
-from een_tui.download.fleet import FleetRun
+from een_tui.download.fleet import FleetFinished, FleetRun
 from een_tui.download.options import DownloadOptions
 from een_tui.download.range_spec import RangeSpec
 from een_tui.ui import keymap
@@ -133,9 +133,10 @@ class DownloadController:
         opts = DownloadOptions(count=self.options.count, workers=self.options.workers,
                                out_dir=self.options.out_dir)
         what = "every frame of the range" if spec is not None else f"{count} images each"
+        many = f"{len(cameras)} camera{'s' if len(cameras) != 1 else ''}"
         screen = FleetScreen(cameras, count, opts.workers, colors=self.colors,
                              no_color=self.no_color,
-                             title=f"{len(cameras)} cameras, {what}, {opts.workers} workers")
+                             title=f"{many}, {what}, {opts.workers} workers")
         assert self.connection.backend is not None
         run = FleetRun(self.connection.backend, opts, count=count, spec=spec)
         run.on_event = recording_camera_file(  # type: ignore[assignment]
@@ -206,8 +207,16 @@ class DownloadController:
     def view(self) -> None:
         """``v``: this run's images in the viewer (more join while the run goes on)."""
         screen = self.screen
+        if isinstance(screen, FleetScreen):
+            if screen.viewable:  # one camera's time range: its folder (several: from the list)
+                problem = self.viewer.open_camera(
+                    screen.cameras[0], back=lambda: self._show(screen, keymap.DOWNLOAD,
+                                                               "Download"))
+                if problem:
+                    screen.note("notice", problem)
+            return
         if not isinstance(screen, DownloadScreen):
-            return  # several cameras: their images are viewed from the camera list
+            return
         self.viewer.open_run(
             list(screen.progress.saved_paths), screen.progress.camera, folder=screen.folder,
             back=lambda: self._show(screen, keymap.DOWNLOAD, "Download"), source=self.engine,
@@ -264,6 +273,10 @@ class DownloadController:
                         self.viewer.add(engine, path)
                 elif isinstance(event, ImageSaved):
                     self.viewer.add(engine, event.path)
+                if isinstance(event, FleetFinished):
+                    for result in event.cameras:
+                        if result.saved:
+                            self.cameras.add_on_disk(result.id)
                 if isinstance(event, RunFinished):
                     if event.files and event.camera is not None:
                         self.cameras.add_on_disk(event.camera.id)

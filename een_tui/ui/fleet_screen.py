@@ -5,6 +5,7 @@ does not report."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from een_tui.ui.thumbnail import Thumbnail
 from een_tui.units import human_bytes
 
 MAX_CAMERA_ROWS = 8  # the camera rows scroll beyond this
+STATE_WIDTH = 12  # the state column without a reason ("incomplete", "cancelled") keeps its place
 STATE_ATTRS = {"waiting": "dim", "running": "notice", LaneState.DONE.value: "ok",
                LaneState.INCOMPLETE.value: "error", LaneState.SKIPPED.value: "error",
                LaneState.CANCELLED.value: "notice", LaneState.FAILED.value: "error"}
@@ -67,7 +69,8 @@ class CameraProgressRow(urwid.Widget):
         wanted = "all" if self.wanted is None else str(self.wanted)
         counts = f"{self.saved}/{wanted}"
         state = self.state + (f": {self.reason}" if self.reason else "")
-        name_width = max(1, width - 9 - 12 - 1 - min(30, len(state) + 1))
+        state_width = min(30, max(STATE_WIDTH, len(state) + 1))
+        name_width = max(1, width - 9 - 12 - 1 - state_width)
         markup = [("body", fit_cell(self.name, name_width) + " "),
                   ("dim", fit_cell(self.esn, 9)), ("body", fit_cell(counts, 12)),
                   (STATE_ATTRS.get(self.state, "body"), state)]
@@ -82,12 +85,13 @@ class FleetScreen(urwid.WidgetWrap):
         self.progress = DownloadProgress(0, workers)  # the worker rows and the counts
         self.finished: FleetFinished | None = None
         self.saved = 0
-        self.camera_rows = {c.id: CameraProgressRow(c, wanted) for c in cameras if c.id}
+        self.cameras = [c for c in cameras if c.id]
+        # by the ESN in lower case: the run's events name the camera by its folder
+        self.camera_rows = {c.id.lower(): CameraProgressRow(c, wanted) for c in self.cameras}
         self.title = urwid.Text([("title", title)], wrap="clip")
         self.stats_text = urwid.Text("", wrap="clip")
         self.worker_rows = [WorkerRow(n + 1) for n in range(workers)]
         self.thumbnail = Thumbnail(colors, no_color=no_color)
-        self.footer_hints = keymap.hint(keymap.DOWNLOAD, ("cancel", "back", "help", "quit"))
         listbox = urwid.ListBox(urwid.SimpleFocusListWalker(list(self.camera_rows.values())))
         height = max(1, min(MAX_CAMERA_ROWS, len(self.camera_rows)))
         self.events = RecentEvents()
@@ -111,6 +115,18 @@ class FleetScreen(urwid.WidgetWrap):
         """True until the run's :class:`FleetFinished` arrived."""
         return self.finished is None
 
+    @property
+    def viewable(self) -> bool:
+        """Whether ``v`` opens the viewer: one camera (a time range), whose folder it shows."""
+        return len(self.cameras) == 1
+
+    @property
+    def footer_hints(self) -> list[tuple[str, str]]:
+        """While running: cancel, back...; after the run: what can be done next."""
+        view = ("view",) if self.viewable else ()
+        commands = ("cancel", *view, "back") if self.running else (*view, "another", "back")
+        return keymap.hint(keymap.DOWNLOAD, (*commands, "help", "quit"))
+
     def tick(self) -> None:
         """Refresh the elapsed time."""
         self._refresh_stats()
@@ -123,7 +139,7 @@ class FleetScreen(urwid.WidgetWrap):
                 self.worker_rows[event.worker - 1].set_update(self.progress.rows[event.worker])
         elif isinstance(event, ImageSaved):
             self.saved += 1
-            row = self.camera_rows.get(Path(event.path).parent.name)
+            row = self.camera_rows.get(Path(event.path).parent.name.lower())
             if row is not None:
                 row.set(saved=event.saved, state="running")
             self.thumbnail.set_image(event.path)
@@ -134,12 +150,12 @@ class FleetScreen(urwid.WidgetWrap):
             if event.final:
                 self.note("error", f"gave up {event.timestamp}: {event.reason}")
         elif isinstance(event, CameraOpened):
-            row = self.camera_rows.get(event.id)
+            row = self.camera_rows.get(event.id.lower())
             if row is not None:
                 row.set(state="running")
         elif isinstance(event, CameraFinished):
             result = event.result
-            row = self.camera_rows.get(result.id)
+            row = self.camera_rows.get(result.id.lower())
             if row is not None:
                 reason = result.reason if result.state is not LaneState.DONE else ""
                 row.set(saved=result.saved, state=result.state.value, reason=reason or "")
@@ -170,12 +186,20 @@ class FleetScreen(urwid.WidgetWrap):
         attr, word = HEADLINES[result.outcome]
         lines: list[tuple[str, str]] = [
             (attr, f"{word}: {result.saved} saved ({result.images_fetched} fetched now) from "
-                   f"{len(result.cameras)} cameras in {result.elapsed_s:.1f} s\n")]
+                   f"{_cameras(len(result.cameras), len(self.camera_rows))} in "
+                   f"{result.elapsed_s:.1f} s\n")]
         if result.error and result.outcome is not RunOutcome.CANCELLED:
             lines.append(("error", f"{result.error}\n"))
-        lines += [("title", "folder: "), ("body", str(result.out_dir or "-"))]
+        folder = os.path.abspath(result.out_dir) if result.out_dir else "-"
+        lines += [("title", "folder: "), ("body", folder)]
         self.events.show_summary(lines)
         if result.outcome is RunOutcome.CANCELLED:
             for row in self.camera_rows.values():
                 if row.state in ("waiting", "running"):
                     row.set(state=LaneState.CANCELLED.value)
+
+
+def _cameras(reached: int, chosen: int) -> str:
+    """``3 cameras``, ``1 camera``; ``10 of 72 cameras`` when a run stopped before the rest."""
+    noun = "camera" if chosen == 1 else "cameras"
+    return f"{reached} {noun}" if reached >= chosen else f"{reached} of {chosen} {noun}"

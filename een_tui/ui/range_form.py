@@ -39,9 +39,14 @@ def spec_from_form(start: str, end: str, every: str, now: datetime) -> RangeSpec
 
 
 def _duration_or_none(text: str) -> object:
+    """The duration ``text`` says; None when it is not one (a time, then). Text that can only
+    be meant as a duration (a number, no ``-`` or ``:``: ``10``, ``99999h``) gets the duration's
+    own error, not the one of a date."""
     try:
         return parse_duration(text)
     except RangeError:
+        if text[:1].isdigit() and not any(c in text for c in "-:"):
+            raise
         return None
 
 

@@ -42,6 +42,7 @@ class ViewerController:
         self.note = note if image_mode == PIXELS or "tmux" in note else ""
         self.screen: ViewerScreen | None = None
         self.source: object = None  # what the viewer shows: a run (its engine) or a folder
+        self.writing: Path | None = None  # the timelapse being written now (one at a time)
 
     def _open(self, frames: list, *, title: str, zone_name: str | None, folder: Path | None,
               back: Callable[[], None], source: object, empty_note: str) -> ViewerScreen:
@@ -95,17 +96,28 @@ class ViewerController:
             f"timelapse-{first.path.stem}-{last.path.stem}.gif" if len(frames) > 1
             else f"timelapse-{first.path.stem}.gif")
 
+        if self.writing is not None:
+            if screen is not None:
+                screen.say(f"a timelapse is being written already: {self.writing.name}")
+            return
+
         def work() -> object:
             try:
                 return make_timelapse([f.path for f in frames], output, fps=TIMELAPSE_FPS)
             except (MediaError, OSError) as exc:
                 return exc
+            except Exception as exc:  # a bug: said in words, never a silent "writing..."
+                log.exception("timelapse %s failed", output)
+                return RuntimeError(f"unexpected error ({exc.__class__.__name__}); details "
+                                    "are in the log file")
 
         def done(result: object) -> None:
+            self.writing = None
             if screen is not None and self.screen is screen:
                 screen.say(f"timelapse not written: {result}" if isinstance(result, Exception)
                            else f"timelapse: {os.path.abspath(output)}")
 
+        self.writing = output
         if screen is not None:
             screen.say(f"writing a timelapse of {len(frames)} images{glyphs.current().ellipsis}")
         assert self._background is not None
