@@ -693,3 +693,16 @@ def test_thumbnail_cell_colours_are_the_pixels_own(colors):
         for x, spec in enumerate(cells):
             upper, lower = im.getpixel((x, 2 * row)), im.getpixel((x, 2 * row + 1))
             assert spec == urwid.AttrSpec(hex_of(upper), hex_of(lower), colors)
+
+
+def test_thumbnail_of_a_jpeg_claiming_a_giant_picture_is_a_note_not_a_crash(tmp_path):
+    path = tmp_path / "20261201120000.000.jpg"
+    Image.new("RGB", (32, 24), (200, 40, 40)).save(path, "JPEG")
+    data = bytearray(path.read_bytes())
+    sof = data.index(b"\xff\xc0")  # baseline frame header: length(2) precision(1) height width
+    data[sof + 5:sof + 9] = (30000).to_bytes(2, "big") * 2  # 30000 x 30000: a decompression bomb
+    path.write_bytes(bytes(data))
+    thumb = Thumbnail(256)
+    thumb.set_image(path)
+    text = "\n".join(text_of(thumb.render((30, 8))))
+    assert "cannot read the image" in text

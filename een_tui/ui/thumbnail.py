@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 import urwid
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from een_tui.ui import glyphs
 
@@ -95,7 +95,8 @@ class Thumbnail(urwid.Widget):
             with Image.open(path) as im:
                 im.draft("RGB", (320, 240))  # let the JPEG decoder scale down: much faster
                 self._image = im.convert("RGB")
-        except (OSError, UnidentifiedImageError) as exc:
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+            # a file from a server: a broken JPEG, or one whose header claims a giant picture
             log.warning("thumbnail: cannot read %s: %s", path, exc)
             self._image, self._note = None, "cannot read the image"
 
