@@ -357,9 +357,9 @@ def test_timelapse_key_one_at_a_time_and_a_bug_said_in_words(tmp_path, monkeypat
     screen.keypress((80, 20), "T")
     screen.keypress((80, 20), "T")  # while the first is written: not a second encoder
     assert len(queued) == 1
-    assert "being written already" in screen.message.text
+    assert "being written already" in screen.message
     work, done = queued.pop()
     done(work())
-    assert screen.message.text.startswith("timelapse not written: unexpected error (ValueError)")
+    assert screen.message.startswith("timelapse not written: unexpected error (ValueError)")
     screen.keypress((80, 20), "T")  # the first one ended: T works again
     assert len(queued) == 1
