@@ -99,14 +99,8 @@ class V3Backend:
     def resume(self) -> bool:
         """Use the static token, or the cached tokens when EEN still takes them (``/users/self``;
         a refresh on the way is fine). False when a login is needed."""
-        if self._client is None:
-            if self.cache is None or self.oauth is None or self.endpoint is None:
-                return False
-            cached = self.cache.load(self.oauth.auth_url, self.oauth.client_id)
-            if cached is None:
-                return False
-            self._adopt(TokenManager(cached.tokens, endpoint=self.endpoint, cache=self.cache,
-                                     on_secret=register_secret))
+        if self._client is None and not self.resume_cached_only():
+            return False
         try:
             self.user()
         except LoginNeeded:
