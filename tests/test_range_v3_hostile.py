@@ -4,6 +4,7 @@ skipped with the reason, after a bounded number of requests (no endless walk).""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -12,12 +13,14 @@ from v3_server import RunningFake
 from een_tui.api.time_range import TimeRange
 from een_tui.api.timestamps import format_een_timestamp
 from een_tui.api.v3.backend import V3Backend
+from een_tui.api.v3.range import RangeStepEmpty
 from een_tui.api.v3.timestamps import from_ms
 from een_tui.download.events import RunOutcome
 from een_tui.download.fleet import FleetRun
 from een_tui.download.lane import LaneState
 from een_tui.download.options import DownloadOptions
 from een_tui.download.range_spec import RangeSpec
+from een_tui.download.storage import BadImage
 
 CAM = "1000c4ae"
 RECORDED = "/api/v3.0/media/recordedImage.jpeg"
@@ -82,3 +85,57 @@ def test_a_cursor_job_is_only_its_own(fake, backend):
     cursor = backend.plan_range(CAM, TimeRange(from_ms(0), from_ms(10_000), timedelta(seconds=2)))
     with pytest.raises(Exception, match="not a step of this range"):
         cursor.open_image(CAM, "20240101000000.000").__enter__()
+
+
+def test_a_frame_whose_download_failed_is_not_skipped_by_a_concurrent_walk(fake, backend):
+    """A job's download fails (its slice rewinds) while another walk of the same slice (the
+    job's retry and a new job both walk it) has a request in flight for a later time: that
+    answer must not move the slice past the frame that failed, or it is never fetched."""
+    base = fake.app.base_ms - 600_000
+    frames = [base + k * 1000 for k in range(4)]
+    fake.app.frames[CAM] = frames
+    stamps = [format_een_timestamp(from_ms(f)) for f in frames]
+    real_open = backend.client.open_recorded_image
+    hooks: dict[int, object] = {}  # asked ms -> run once its answer has arrived
+
+    @contextmanager
+    def open_recorded_image(camera_id, *, at, side):
+        with real_open(camera_id, at=at, side=side) as answer:
+            hook = hooks.pop(round((at - from_ms(0)) / timedelta(milliseconds=1)), None)
+            if hook is not None:
+                hook()
+            yield answer
+
+    backend.client.open_recorded_image = open_recorded_image
+    cursor = backend.plan_range(CAM, TimeRange(from_ms(frames[0]), from_ms(frames[-1]), None))
+    cursor.prepare(set(), None)
+    [first] = cursor.next_page()  # one slice: the range is shorter than two of its steps
+    saved: list[str] = []
+
+    def fail(step) -> None:
+        assert step.__exit__(BadImage, BadImage("cut short"), None) is False
+
+    one = cursor.open_image(CAM, first)
+    assert one.__enter__()[0].timestamp == stamps[0]
+    fail(one)  # the slice rewinds: frame 0 is asked for again
+    [second] = cursor.next_page()  # the slice is idle while the first job waits to retry
+    two = cursor.open_image(CAM, second)
+    assert two.__enter__()[0].timestamp == stamps[0]
+    hooks[frames[0] + 1] = lambda: fail(two)  # fails while the retry's request is in flight
+    retry = cursor.open_image(CAM, first)
+    headers, chunks = retry.__enter__()
+    saved.append(headers.timestamp)
+    b"".join(chunks)
+    retry.__exit__(None, None, None)
+    for _ in range(20):  # walk the rest, every download succeeding
+        jobs = cursor.next_page()
+        if not jobs and cursor.done:
+            break
+        for job in jobs:
+            try:
+                with cursor.open_image(CAM, job) as (headers, chunks):
+                    b"".join(chunks)
+                    saved.append(headers.timestamp)
+            except RangeStepEmpty:
+                pass
+    assert sorted(saved) == stamps

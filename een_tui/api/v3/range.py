@@ -276,10 +276,16 @@ class V3RangeCursor:
             return None
         frame_ms, stamp = _frame_time(headers, asked)
         self._no_frame_between(asked, frame_ms)
+        # Another walk of this slice (a job and its retry can both walk it) may have rewound
+        # it below ``asked`` meanwhile (its frame failed): this answer says nothing there, so
+        # the slice keeps that ask, or the rewound frame would be skipped.
+        rewound = piece.ask < asked
         if frame_ms > min(piece.end, self.end_ms):
-            piece.ask = piece.end + 1  # past this slice: another walk has it, or none does
+            if not rewound:
+                piece.ask = piece.end + 1  # past this slice: another walk has it, or none does
             return None
-        piece.ask = max(piece.ask, self._after(frame_ms))
+        if not rewound:
+            piece.ask = max(piece.ask, self._after(frame_ms))
         piece.walking = True
         if stamp in self._taken:
             return None
