@@ -17,19 +17,7 @@ from pathlib import Path
 
 import pytest
 from test_graphics_xterm import start_xvfb
-from test_viewer_xterm import (
-    COLOURS,
-    COLS,
-    ESN,
-    RELAY,
-    ROWS,
-    Relay,
-    boxes,
-    colour_pixels,
-    free_area,
-    quadrants,
-    screenshot,
-)
+from test_viewer_xterm import COLS, ESN, RELAY, ROWS, Relay, check_viewer_pixels, quadrants
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,15 +70,6 @@ def start_terminal(terminal: Terminal, tmp_path: Path, argv: list[str],
                                 stdout=subprocess.DEVNULL, stderr=errors)
 
 
-def wait_for_pixels(display: str, path: Path, deadline: float, enough) -> int:
-    """Screenshots until ``enough(count)`` holds for the quadrants' colour pixels (or time's up)."""
-    while True:
-        count = colour_pixels(free_area(screenshot(display, path))[0])
-        if enough(count) or time.monotonic() > deadline:
-            return count
-        time.sleep(0.2)
-
-
 @pytest.mark.parametrize("graphics", list(TERMINALS))
 def test_viewer_shows_pixels_in_a_real_terminal_and_takes_them_away(tmp_path, graphics):
     terminal = TERMINALS[graphics]
@@ -118,41 +97,7 @@ def test_viewer_shows_pixels_in_a_real_terminal_and_takes_them_away(tmp_path, gr
         except pytest.fail.Exception:
             log = (tmp_path / "terminal.log").read_text(errors="replace")[-2000:]
             pytest.fail(f"{terminal.program} did not run the program; its errors: {log}")
-        area, _, _ = free_area(screenshot(display, tmp_path / "list.png"))
-        listed = colour_pixels(area)  # the list's own colours (status symbols, the cursor row)
-        stale = listed + 0.02 * area.width * area.height
-        before = relay.log.stat().st_size
-        relay.send(b"v")
-        relay.wait_for(terminal.image_start, deadline, process, after=before)
-        problem = "no screenshot"
-        shot_path = tmp_path / "viewer.png"
-        while problem is not None and time.monotonic() < deadline:
-            area, cell_w, cell_h = free_area(screenshot(display, shot_path))
-            found = boxes(area)
-            absent = [name for name, box in found.items() if box is None]
-            problem = f"no solid {', '.join(absent)} area" if absent else None
-        assert problem is None, f"{problem} in the viewer (screenshot: {shot_path})"
-        red, green, blue, yellow = (found[n] for n in COLOURS)
-        assert red[2] <= green[0] + 1 and red[3] <= blue[1] + 1, found  # in their quadrants
-        assert abs(yellow[0] - green[0]) <= 1 and abs(yellow[1] - blue[1]) <= 1, found
-        width, height = yellow[2] - red[0], yellow[3] - red[1]
-        # large: the free area's whole width, or its height after the path's second line
-        assert width >= area.width - 2 * cell_w or height >= area.height - 2 * cell_h, (
-            found, area.size)
-        assert abs(width / height - 400 / 240) < 0.06, found
-        shown = colour_pixels(area)
-        assert shown > stale + 0.3 * area.width * area.height
-        relay.send(b"?")  # the help above the viewer: the image goes...
-        left = wait_for_pixels(display, tmp_path / "help.png", deadline, lambda n: n <= stale)
-        assert left <= stale, f"stale pixels under the help (screenshot: {tmp_path / 'help.png'})"
-        relay.send(b"x")  # ...and comes back when the help closes
-        back = wait_for_pixels(display, tmp_path / "back.png", deadline,
-                               lambda n: n >= 0.9 * shown)
-        assert back >= 0.9 * shown, "the image did not come back after the help"
-        relay.send(b"\x1b")  # Esc: back to the list; no pixel of the image may stay
-        gone = tmp_path / "after-esc.png"
-        left = wait_for_pixels(display, gone, deadline, lambda n: n <= stale)
-        assert left <= stale, f"stale pixels after Esc (screenshot: {gone})"
+        check_viewer_pixels(relay, display, tmp_path, process, terminal.image_start, deadline)
     finally:
         relay.close()
         for running in (process, server):

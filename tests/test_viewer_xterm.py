@@ -124,6 +124,55 @@ class Relay:
             os.close(self._writer)
 
 
+def wait_for_pixels(display: str, path: Path, deadline: float, enough) -> int:
+    """Screenshots until ``enough(count)`` holds for the quadrants' colour pixels (or time's up)."""
+    while True:
+        count = colour_pixels(free_area(screenshot(display, path))[0])
+        if enough(count) or time.monotonic() > deadline:
+            return count
+        time.sleep(0.2)
+
+
+def check_viewer_pixels(relay: Relay, display: str, tmp_path: Path,
+                        terminal: subprocess.Popen, image_start: bytes, deadline: float) -> None:
+    """From the camera list: ``v`` shows the four quadrants large at the right aspect, the help
+    takes them away and brings them back, and after ``Esc`` no pixel of them stays."""
+    area, _, _ = free_area(screenshot(display, tmp_path / "list.png"))
+    listed = colour_pixels(area)  # the list's own colours (status symbols, the cursor row)
+    stale = listed + 0.02 * area.width * area.height
+    before = relay.log.stat().st_size
+    relay.send(b"v")
+    relay.wait_for(image_start, deadline, terminal, after=before)
+    problem = "no screenshot"
+    shot_path = tmp_path / "viewer.png"
+    while problem is not None and time.monotonic() < deadline:
+        area, cell_w, cell_h = free_area(screenshot(display, shot_path))
+        found = boxes(area)
+        absent = [name for name, box in found.items() if box is None]
+        problem = f"no solid {', '.join(absent)} area" if absent else None
+    assert problem is None, f"{problem} in the viewer (screenshot: {shot_path})"
+    red, green, blue, yellow = (found[n] for n in COLOURS)
+    assert red[2] <= green[0] + 1 and red[3] <= blue[1] + 1, found  # in their quadrants
+    assert abs(yellow[0] - green[0]) <= 1 and abs(yellow[1] - blue[1]) <= 1, found
+    width, height = yellow[2] - red[0], yellow[3] - red[1]
+    # large: the free area's whole width, or its height after the path's second line
+    assert width >= area.width - 2 * cell_w or height >= area.height - 2 * cell_h, (
+        found, area.size)
+    assert abs(width / height - 400 / 240) < 0.06, found
+    shown = colour_pixels(area)
+    assert shown > stale + 0.3 * area.width * area.height
+    relay.send(b"?")  # the help above the viewer: the image goes...
+    left = wait_for_pixels(display, tmp_path / "help.png", deadline, lambda n: n <= stale)
+    assert left <= stale, f"stale pixels under the help (screenshot: {tmp_path / 'help.png'})"
+    relay.send(b"x")  # ...and comes back when the help closes
+    back = wait_for_pixels(display, tmp_path / "back.png", deadline, lambda n: n >= 0.9 * shown)
+    assert back >= 0.9 * shown, "the image did not come back after the help"
+    relay.send(b"\x1b")  # Esc: back to the list; no pixel of the image may stay
+    gone = tmp_path / "after-esc.png"
+    left = wait_for_pixels(display, gone, deadline, lambda n: n <= stale)
+    assert left <= stale, f"stale pixels after Esc (screenshot: {gone})"
+
+
 def test_viewer_shows_sixel_pixels_in_xterm_and_takes_them_away(tmp_path):
     out = tmp_path / "out"
     (out / ESN).mkdir(parents=True)
@@ -149,51 +198,7 @@ def test_viewer_shows_sixel_pixels_in_xterm_and_takes_them_away(tmp_path):
             )
         deadline = time.monotonic() + 90
         relay.wait_for(b"cameras loaded", deadline, xterm)
-        area, _, _ = free_area(screenshot(display, tmp_path / "list.png"))
-        listed = colour_pixels(area)  # the list's own colours (status symbols, the cursor row)
-        stale = listed + 0.02 * area.width * area.height
-        before = relay.log.stat().st_size
-        relay.send(b"v")
-        relay.wait_for(b"\x1bP", deadline, xterm, after=before)  # a Sixel image (DCS) follows
-        problem = "no screenshot"
-        shot_path = tmp_path / "viewer.png"
-        while problem is not None and time.monotonic() < deadline:
-            area, cell_w, cell_h = free_area(screenshot(display, shot_path))
-            found = boxes(area)
-            missing = [name for name, box in found.items() if box is None]
-            problem = f"no solid {', '.join(missing)} area" if missing else None
-        assert problem is None, f"{problem} in the viewer (screenshot: {shot_path})"
-        red, green, blue, yellow = (found[n] for n in COLOURS)
-        assert red[2] <= green[0] + 1 and red[3] <= blue[1] + 1, found  # in their quadrants
-        assert abs(yellow[0] - green[0]) <= 1 and abs(yellow[1] - blue[1]) <= 1, found
-        width, height = yellow[2] - red[0], yellow[3] - red[1]
-        # large: the free area's whole width, or its height after the path's second line
-        assert width >= area.width - 2 * cell_w or height >= area.height - 2 * cell_h, (
-            found, area.size)
-        assert abs(width / height - 400 / 240) < 0.06, found
-        shown = colour_pixels(area)
-        assert shown > stale + 0.3 * area.width * area.height
-        # the help above the viewer: the image goes (its edges would show around the box)...
-        relay.send(b"?")
-        help_path = tmp_path / "help.png"
-        left = shown
-        while left > stale and time.monotonic() < deadline:
-            time.sleep(0.2)
-            left = colour_pixels(free_area(screenshot(display, help_path))[0])
-        assert left <= stale, f"stale pixels under the help (screenshot: {help_path})"
-        relay.send(b"x")  # ...and comes back when the help closes
-        back = 0
-        while back < 0.9 * shown and time.monotonic() < deadline:
-            time.sleep(0.2)
-            back = colour_pixels(free_area(screenshot(display, tmp_path / "back.png"))[0])
-        assert back >= 0.9 * shown, "the image did not come back after the help"
-        relay.send(b"\x1b")  # Esc: back to the list; no pixel of the image may stay
-        gone_path = tmp_path / "after-esc.png"
-        left = stale + 1
-        while left > stale and time.monotonic() < deadline:
-            time.sleep(0.2)
-            left = colour_pixels(free_area(screenshot(display, gone_path))[0])
-        assert left <= stale, f"stale pixels after Esc (screenshot: {gone_path})"
+        check_viewer_pixels(relay, display, tmp_path, xterm, b"\x1bP", deadline)  # Sixel: DCS
     finally:
         relay.close()
         for process in (xterm, server):
