@@ -55,12 +55,24 @@ def test_join_returns_once_workers_stopped_with_responses_closed(tmp_path):
     source = FakeSource(latency_s=5)  # every request hangs: the workers are on the wire
     engine = DownloadEngine(source, options(tmp_path, count=20, workers=5))
     assert engine.join(timeout=0)  # not running: nothing to wait for
-    runner = gevent.spawn(engine.run, camera=make_device())
-    assert wait_until(lambda: source.in_flight == 1)  # the health check's probe
+    runner = gevent.spawn(engine.run, camera=None, candidates=[make_device()])
+    assert wait_until(lambda: source.in_flight == 1)  # a random camera's health check
     assert not engine.join(timeout=0.01)  # running
     engine.cancel()
     assert source.in_flight == 1  # cancel() does not wait ...
     assert engine.join(timeout=10)  # ... join() does
+    assert source.in_flight == 0
+    assert runner.get(timeout=10).outcome is RunOutcome.CANCELLED
+
+
+def test_a_named_cameras_check_goes_out_with_the_first_round_and_cancels_with_it(tmp_path):
+    source = FakeSource(latency_s=5)
+    engine = DownloadEngine(source, options(tmp_path, count=20, workers=5))
+    runner = gevent.spawn(engine.run, camera=make_device())
+    assert wait_until(lambda: source.in_flight == 5)  # the check and four more images
+    assert source.max_in_flight == 5
+    engine.cancel()
+    assert engine.join(timeout=10)
     assert source.in_flight == 0
     assert runner.get(timeout=10).outcome is RunOutcome.CANCELLED
 
@@ -97,8 +109,8 @@ def test_a_finished_engine_keeps_no_body_stream_alive(tmp_path):
 def test_a_run_cancelled_during_the_health_check_keeps_no_body_stream_alive(tmp_path):
     source = TrackedSource(chunk_size=16)
     engine = DownloadEngine(source, options(tmp_path, count=20, workers=5))
-    runner = gevent.spawn(engine.run, camera=make_device())
-    assert wait_until(lambda: source.streaming() == 1)  # the probe, mid-body
+    runner = gevent.spawn(engine.run, camera=None, candidates=[make_device()])
+    assert wait_until(lambda: source.streaming() == 1)  # a random camera's probe, mid-body
     engine.cancel()
     assert runner.get(timeout=10).outcome is RunOutcome.CANCELLED
     del runner

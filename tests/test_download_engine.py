@@ -80,10 +80,11 @@ def test_saves_n_distinct_images_with_at_most_w_in_flight(tmp_path, count, worke
     assert len(planned) == 1 and planned[0].timestamps[:count] == tuple(source.stamps[:count])
     saved = [e for e in events if isinstance(e, ImageSaved)]
     assert [e.saved for e in saved] == list(range(1, count + 1))
-    # the probe image is reported first, as worker 0, once the run is planned
-    assert saved[0].worker == 0 and saved[0].timestamp == source.stamps[0]
+    # a named camera's image check is worker 1's first job (the newest timestamp), beside the
+    # other workers' first images: the plan is reported before any image
+    assert next(e for e in saved if e.timestamp == source.stamps[0]).worker == 1
     assert events.index(planned[0]) < events.index(saved[0])
-    assert all(1 <= e.worker <= workers for e in saved[1:])
+    assert all(1 <= e.worker <= workers for e in saved)
     assert isinstance(events[-1], RunFinished)
     assert no_parts(tmp_path)
 
@@ -160,21 +161,15 @@ def test_duplicate_answers_are_deduplicated_on_x_ee_timestamp(tmp_path):
 
 
 def test_budget_bounds_the_run(tmp_path):
-    source = FakeSource(fault=lambda *a: ServerError("down", status_code=503))
-    # the probe must pass: fail only the real downloads
-    probe = {"done": False}
-
-    def fault(esn, stamp, attempt):
-        if not probe["done"]:
-            probe["done"] = True
-            return None
-        return ServerError("down", status_code=503)
-
-    source.fault = fault
+    source = FakeSource()
+    # the camera's check must pass: only the newest image can be fetched
+    source.fault = lambda esn, stamp, attempt: (
+        None if stamp == source.stamps[0] else ServerError("down", status_code=503))
     result, _ = run(source, options(tmp_path, count=5, workers=2, attempt_budget=7))
     assert result.outcome is RunOutcome.INCOMPLETE
-    assert result.saved == 1  # the health check's probe image
-    assert source.requests == 1 + 7
+    assert result.saved == 1  # the image of the camera's check, which counts like any other
+    assert source.requests == 7  # the check's request is one of the budget's
+    assert sum(result.failures.values()) == 6
     assert "budget" in result.error
     assert no_parts(tmp_path)
 
@@ -194,7 +189,7 @@ def test_files_already_on_disk_are_not_fetched_again(tmp_path):
     second, events = run(source, options(tmp_path, count=8, workers=2))
     assert second.outcome is RunOutcome.DONE and second.saved == 8
     assert set(first.files) <= set(second.files)
-    assert source.requests - requests_before == 3  # the probe is one of the 3 new ones
+    assert source.requests - requests_before == 3  # the camera's check is one of the 3 new ones
     planned = next(e for e in events if isinstance(e, RunPlanned))
     assert set(planned.already_saved) == set(first.files)
 
@@ -205,11 +200,11 @@ def test_a_hostile_or_missing_probe_answer_moves_the_probe_to_the_next_timestamp
     source.fault = lambda esn, stamp, attempt: (
         NoMatchingAsset("no matching asset", status_code=400) if stamp == source.stamps[1] else None
     )
-    result, events = run(source, options(tmp_path, count=3, workers=2))
+    result, events = run(source, options(tmp_path, count=3, workers=1))
     assert result.outcome is RunOutcome.DONE
     assert_distinct_valid_jpegs(result, 3)
     probe = next(e for e in events if isinstance(e, ImageSaved))
-    assert probe.worker == 0 and probe.timestamp == source.stamps[2]
+    assert probe.worker == 1 and probe.timestamp == source.stamps[2]
     assert all(p.is_relative_to(tmp_path / "out" / "1000c4ae") for p in tmp_path.rglob("*.jpg"))
 
 
@@ -325,6 +320,53 @@ def test_explicit_unusable_camera_is_refused_with_its_status(tmp_path):
     hostile = make_device(esn="1000c4ae\n")
     result, _ = run(FakeSource(), options(tmp_path), camera=hostile)
     assert result.error_kind is FailureKind.NO_USABLE_CAMERA
+
+
+def test_a_named_camera_whose_images_fail_is_refused_after_the_first_round(tmp_path):
+    source = FakeSource(latency_s=0.001, fault=lambda *a: "nonjpeg")
+    result, events = run(source, options(tmp_path, count=20, workers=5, health_attempts=2))
+    assert result.outcome is RunOutcome.FAILED
+    assert result.error_kind is FailureKind.NO_USABLE_CAMERA
+    assert result.error.startswith('no usable camera: camera 1000c4ae "Lobby" (Online')
+    assert "failed the health check: a preview cannot be fetched" in result.error
+    assert result.saved == 0
+    # a bad image twice at the newest timestamp: the camera, not the timestamp, is the problem
+    gave_up = [e for e in events if isinstance(e, ImageFailed) and e.final and e.worker == 1]
+    assert [e.timestamp for e in gave_up] == [source.stamps[0]]
+    assert source.attempts[source.stamps[0]] == 2
+    assert source.requests <= 2 + 4 * FAST.max_attempts  # the others stopped with it
+    assert source.max_in_flight == 5
+    assert not (tmp_path / "out" / "1000c4ae").exists()  # no empty folder left behind
+
+
+def test_a_named_camera_proven_by_another_worker_goes_on(tmp_path):
+    source = FakeSource(latency_s=0.005)
+    checker: list[gevent.Greenlet] = []  # worker 1: the one asking for the newest image
+    missing: list[str] = []
+
+    def fault(esn, stamp, attempt):
+        if stamp == source.stamps[0]:
+            checker.append(gevent.getcurrent())
+        if gevent.getcurrent() in checker and len(missing) < 3:  # its 3 candidates are missing
+            missing.append(stamp)
+            return NoMatchingAsset("no matching asset", status_code=400)
+        return None
+
+    source.fault = fault
+    result, events = run(source, options(tmp_path, count=10, workers=5))
+    gave_up = [e.timestamp for e in events if isinstance(e, ImageFailed) and e.worker == 1]
+    assert gave_up == missing and len(missing) == 3  # the check failed all its candidates ...
+    assert result.outcome is RunOutcome.DONE  # ... but the others had saved images meanwhile
+    assert_distinct_valid_jpegs(result, 10)
+
+
+def test_a_named_camera_with_every_image_on_disk_costs_no_request(tmp_path):
+    source = FakeSource()
+    run(source, options(tmp_path, count=5, workers=2))
+    before = source.requests
+    again, _ = run(source, options(tmp_path, count=5, workers=2))
+    assert again.outcome is RunOutcome.DONE and len(again.existing) == 5
+    assert source.requests == before
 
 
 def test_a_camera_with_a_v3_status_is_refused_with_its_words(tmp_path):

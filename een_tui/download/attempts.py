@@ -122,28 +122,32 @@ class Attempts:
         """Worker ``n`` tries ``stamp`` until saved or given up (events tell which, a fatal
         error goes to the outcome); raises :class:`Stop`, and nothing else but a bug."""
         attempts = [0]
-        self._last_error[n] = None
+        self.forget_error(n)
 
         def attempt() -> None:
             attempts[0] += 1
-            self._attempt(n, stamp, attempts[0])
+            self.attempt(n, stamp, attempts[0])
 
         retrying = self.options.retry.retrying(
             sleep=self._stop.sleep,
             give_up=self._give_up,
             relogin=self._session.allow,
-            before_sleep=partial(self._on_retry, n, stamp),
+            before_sleep=partial(self.on_retry, n, stamp),
         )
         try:
             retrying(attempt)
         except Stop:
             raise
         except FINAL_ERRORS as exc:
-            self._on_final_failure(n, stamp, exc, attempts[0])
+            self.on_final_failure(n, stamp, exc, attempts[0])
         finally:
             self._scheduler.release(stamp)
 
-    def _attempt(self, n: int, stamp: str, attempt: int) -> None:
+    def forget_error(self, n: int) -> None:
+        """Worker ``n`` starts on a new timestamp: its row shows no earlier error."""
+        self._last_error[n] = None
+
+    def attempt(self, n: int, stamp: str, attempt: int) -> None:
         """One request for ``stamp``: stream, check, commit. Raises on any failure."""
         self._stop.check()
         self._scheduler.spend()
@@ -184,7 +188,8 @@ class Attempts:
     def _give_up(self) -> bool:
         return self._stop.stopping or self._scheduler.budget_left <= 0
 
-    def _on_retry(self, n: int, stamp: str, state: RetryCallState) -> None:
+    def on_retry(self, n: int, stamp: str, state: RetryCallState) -> None:
+        """Worker ``n`` will try ``stamp`` again: count the failure, report the wait."""
         exc = state.outcome.exception() if state.outcome is not None else None
         reason = failure_reason(exc) if exc is not None else "error"
         wait = state.upcoming_sleep
@@ -206,7 +211,8 @@ class Attempts:
             )
         )
 
-    def _on_final_failure(self, n: int, stamp: str, exc: BaseException, attempt: int) -> None:
+    def on_final_failure(self, n: int, stamp: str, exc: BaseException, attempt: int) -> None:
+        """Worker ``n`` gives ``stamp`` up: count and report it (a fatal error stops the run)."""
         if isinstance(exc, (AuthError, StorageError, RateLimitTooLong)):
             self._outcome.fatal(*fatal_error(exc))  # a rate limit that long is account-wide
             return

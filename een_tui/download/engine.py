@@ -2,7 +2,8 @@
 
 Flow: a helper greenlet chooses a healthy camera and plans its timestamps
 (:mod:`~een_tui.download.preparation`; a cancel is prompt there too, and the health check's
-probe image is saved and counted, never fetched twice). Then W workers ask the
+probe image is saved and counted, never fetched twice; a named camera's probe is worker 1's
+first job, beside the other workers' first images). Then W workers ask the
 :class:`~een_tui.download.scheduler.Scheduler` for the next timestamp; it hands one out only
 while ``saved + in progress < N``, so the run stops by itself once N images are saved and never
 holds more than W image requests in flight, and it plans older timestamps when the spares run
@@ -16,6 +17,7 @@ gone; :mod:`~een_tui.download.outcome` builds the final :class:`RunFinished`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -39,7 +41,12 @@ from een_tui.download.events import (
 )
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
-from een_tui.download.preparation import Preparation, Replanner, camera_folder
+from een_tui.download.preparation import (
+    FirstImageCheck,
+    Preparation,
+    Replanner,
+    camera_folder,
+)
 from een_tui.download.scheduler import Scheduler
 from een_tui.download.storage import fsync_dir, image_path
 from een_tui.download.streaming import Streamer
@@ -111,7 +118,8 @@ class DownloadEngine:
                     )
                     prepared = stop.spawn(prep.choose, camera, list(candidates)).get()
                     if isinstance(prepared, tuple) and not stop.stopping:
-                        self._download(*prepared, prep.probe, save, session, outcome)
+                        self._download(*prepared, prep.probe, save, session, outcome,
+                                       check_first=camera is not None)
             finally:
                 stop.shutdown()
                 self._scheduler.close()
@@ -137,6 +145,8 @@ class DownloadEngine:
         save: SaveImage,
         session: SessionRetries,
         outcome: Outcome,
+        *,
+        check_first: bool,
     ) -> None:
         opts, scheduler = self.options, self._scheduler
         outcome.camera = camera
@@ -144,6 +154,7 @@ class DownloadEngine:
         if target is None:
             return
         esn, folder, on_disk = target
+        made_here = not on_disk and not any(folder.iterdir())
         path_of = lambda stamp: str(image_path(opts.out_dir, esn, stamp))  # noqa: E731
         already = scheduler.plan(plan.timestamps, on_disk, path_of)
         self._emit(
@@ -166,22 +177,37 @@ class DownloadEngine:
             session=session, emit=self._emit,
         )
         replanner = Replanner(self.backend, esn, session, outcome, scheduler, self._stop)
+        check = None
+        if check_first:  # a named camera: worker 1 checks its image while the others fetch
+            check = FirstImageCheck(camera, opts, attempts, scheduler, session=session,
+                                    outcome=outcome, stop=self._stop)
         started = time.monotonic()
         workers = [
-            self._stop.spawn(self._worker, n, replanner.next_stamp, attempts, outcome)
+            self._stop.spawn(self._worker, n, replanner.next_stamp, attempts, outcome,
+                             check if n == 1 else None)
             for n in range(1, opts.workers + 1)
         ]
         try:
             gevent.joinall(workers)
         finally:
             fsync_dir(folder)  # the renames of this run, made durable once
+            if made_here and check is not None and check.refused:
+                with contextlib.suppress(OSError):  # a refused camera leaves no empty folder
+                    folder.rmdir()
         self.download_elapsed_s = time.monotonic() - started
 
     def _worker(
-        self, n: int, next_stamp: Callable[[], str | None], attempts: Attempts, outcome: Outcome
+        self,
+        n: int,
+        next_stamp: Callable[[], str | None],
+        attempts: Attempts,
+        outcome: Outcome,
+        check: FirstImageCheck | None,
     ) -> None:
         self._emit(WorkerUpdate(worker=n, state=WorkerState.IDLE))
         try:
+            if check is not None and not check.run(n, next_stamp):
+                return
             while (stamp := next_stamp()) is not None:
                 attempts.fetch(n, stamp)
         except Stop:

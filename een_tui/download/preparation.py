@@ -1,8 +1,10 @@
 """Before and between downloads: choose a healthy camera and plan its timestamps, make its
-folder, and plan older timestamps when the spares run out.
+folder, check a named camera's first image, and plan older timestamps when the spares run out.
 
-The health check's probe image is saved and counted like any other (worker 0), so the check
-costs no extra request; it is reported once the run is planned.
+The health check's probe image is saved and counted like any other, so the check costs no extra
+request. A random camera is probed before it is chosen (worker 0, reported once the run is
+planned). A camera the user named is probed by worker 1 while the other workers already fetch
+(:class:`FirstImageCheck`), so the check costs no extra round trip either.
 """
 
 from __future__ import annotations
@@ -11,22 +13,38 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from functools import partial
 from pathlib import Path
 
 import gevent.lock
 
 from een_tui.api.backend import Backend, PreviewPlan
-from een_tui.api.errors import AuthError, EenError
+from een_tui.api.errors import AuthError, EenError, RateLimitTooLong
 from een_tui.api.model import Camera
-from een_tui.download.attempts import SaveImage, SessionRetries, fatal_error, internal_error
+from een_tui.download.attempts import (
+    Attempts,
+    SaveImage,
+    SessionRetries,
+    fatal_error,
+    internal_error,
+)
 from een_tui.download.cancellation import Cancellation
 from een_tui.download.events import CameraRejected
-from een_tui.download.health import NoUsableCamera, check_camera, choose_camera
+from een_tui.download.health import (
+    PROBE_CANDIDATES,
+    CameraUnhealthy,
+    NoUsableCamera,
+    ProbeHooks,
+    check_camera,
+    choose_camera,
+    plan_camera,
+    probe_image,
+    refused,
+)
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
-from een_tui.download.scheduler import REFILL, Scheduler
+from een_tui.download.scheduler import REFILL, BudgetExhausted, Scheduler
 from een_tui.download.storage import (
     StorageError,
     UnsafeName,
@@ -63,8 +81,9 @@ class Preparation:
         self.probe: tuple[Path, str, int] | None = None  # (path, actual timestamp, size)
 
     def choose(self, camera: Camera | None, candidates: list[Camera]) -> object:
-        """``(camera, plan)``: ``camera``, or a random healthy one of ``candidates`` when None.
-        On failure the run's outcome gets the fatal error, and None is returned."""
+        """``(camera, plan)``: ``camera`` (planned only: its image check is the run's first
+        round), or a random healthy one of ``candidates`` when None (checked whole). On failure
+        the run's outcome gets the fatal error, and None is returned."""
         opts = self._options
         try:
             return choose_camera(
@@ -73,7 +92,7 @@ class Preparation:
                 tries=opts.camera_tries,
                 rng=random.Random(opts.seed),
                 on_reject=self._on_reject,
-                check=self._check,
+                check=self._check if camera is None else self._plan,
             )
         except (NoUsableCamera, EenError, StorageError) as exc:
             self._outcome.fatal(*fatal_error(exc))
@@ -81,6 +100,19 @@ class Preparation:
             log.exception("camera choice failed")
             self._outcome.fatal(*internal_error(exc))
         return None
+
+    def _plan(self, device: Camera) -> PreviewPlan:
+        opts = self._options
+        return self._session.call(
+            lambda: plan_camera(
+                self._backend,
+                device,
+                total=opts.count + opts.spare_count,
+                attempts=opts.health_attempts,
+                policy=opts.retry,
+                sleep=self._sleep,
+            )
+        )
 
     def _check(self, device: Camera) -> PreviewPlan:
         opts = self._options
@@ -113,6 +145,86 @@ class Preparation:
             raise
         self._outcome.camera = camera
         self._outcome.folder = self.probe[0].parent
+
+
+class FirstImageCheck:
+    """The image half of a named camera's health check, as worker ``n``'s first job while the
+    other workers fetch: one of the first :data:`PROBE_CANDIDATES` timestamps it takes must be
+    saved, with the health check's retries (any image another worker saves meanwhile proves the
+    camera too). Otherwise the run fails with the error a refused camera always had."""
+
+    def __init__(
+        self,
+        camera: Camera,
+        options: DownloadOptions,
+        attempts: Attempts,
+        scheduler: Scheduler,
+        *,
+        session: SessionRetries,
+        outcome: Outcome,
+        stop: Cancellation,
+    ) -> None:
+        self._camera = camera
+        self._options = options
+        self._attempts = attempts
+        self._scheduler = scheduler
+        self._session = session
+        self._outcome = outcome
+        self._stop = stop
+        self._taken = 0
+        self.refused = False  # the camera failed the check: the run has stopped
+
+    def run(self, n: int, next_stamp: Callable[[], str | None]) -> bool:
+        """Worker ``n`` checks the camera; True when the run goes on (the camera is fine, or
+        there was nothing left to fetch), False once the run is stopping."""
+        opts, attempts = self._options, self._attempts
+        tries: dict[str, int] = {}
+
+        def fetch(esn: str, stamp: str) -> None:
+            tries[stamp] = tries.get(stamp, 0) + 1
+            if tries[stamp] == 1:
+                attempts.forget_error(n)
+            attempts.attempt(n, stamp, tries[stamp])
+
+        hooks = ProbeHooks(
+            relogin=self._session.allow,
+            on_retry=partial(attempts.on_retry, n),
+            on_give_up=lambda stamp, exc: attempts.on_final_failure(n, stamp, exc, tries[stamp]),
+        )
+        candidates = self._candidates(next_stamp)
+        try:
+            probe_image(
+                attempts.esn, candidates, fetch=fetch, attempts=opts.health_attempts,
+                policy=opts.retry, sleep=self._stop.sleep, hooks=hooks,
+            )
+            return True
+        except CameraUnhealthy as exc:
+            if self._taken == 0 or self._saved_this_run():
+                return True
+            self.refused = True
+            self._outcome.fatal(*fatal_error(refused(self._camera, exc)))
+        except (AuthError, RateLimitTooLong, StorageError) as exc:
+            self._outcome.fatal(*fatal_error(exc))
+        except BudgetExhausted:
+            pass  # the scheduler holds the reason
+        finally:
+            candidates.close()
+        return False
+
+    def _candidates(self, next_stamp: Callable[[], str | None]) -> Iterator[str]:
+        """Timestamps taken from the run's queue, each given back once it has been tried."""
+        for _ in range(PROBE_CANDIDATES):
+            stamp = next_stamp()
+            if stamp is None:
+                return
+            self._taken += 1
+            try:
+                yield stamp
+            finally:
+                self._scheduler.release(stamp)
+
+    def _saved_this_run(self) -> bool:
+        return self._scheduler.saved > len(self._scheduler.existing)
 
 
 def camera_folder(
