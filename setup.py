@@ -46,7 +46,7 @@ setup(
         # MP4 timelapses (`een-tui timelapse -o out.mp4`); PyAV's wheels carry their own ffmpeg.
         "video": ["av>=12"],
     },
-    entry_points={"console_scripts": ["een-tui = een_tui.cli:main"]},
+    entry_points={"console_scripts": ["een-tui = een_tui.cli:entry"]},
     classifiers=[
         "Environment :: Console :: Curses",
         "Programming Language :: Python :: 3",

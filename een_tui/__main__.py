@@ -1,5 +1,5 @@
 """Allow ``python -m een_tui``."""
 
-from een_tui.cli import main
+from een_tui.cli import entry
 
-raise SystemExit(main())
+entry()
