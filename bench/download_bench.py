@@ -7,9 +7,9 @@ loop, against the emulator with a fixed per-image latency L.
 The emulator runs in a subprocess (its own CPU, like a remote server) unless --in-process.
 Prints, per variant, the median wall time of the download phase (after login, camera choice and
 planning) and its ratio to the ideal ceil(M/W) x L, where M is the number of images the phase
-fetched: een-tui's health check saves one of the N images before the phase (M = N - 1), the
-plain loop fetches all N (M = N). The "run" column is the whole run after login (for een-tui:
-health check, planning and download). Aim: W=5 within 1.15x of the ideal.
+fetched: all N (een-tui checks a named camera's image in the phase's first round, as worker 1's
+first image). The "run" column is the whole run after login (for een-tui: planning, with v3's
+live-image check, and download). Aim: W=5 within 1.15x of the ideal.
 
 ``--real-world`` adds where users live (EEN's own CLI measures 5-9 s per live preview on real
 cameras): een-tui W=5 with a fixed 5 s per image, and with a spread of 5-9 s (5 s plus a uniform
@@ -127,7 +127,7 @@ class Timing:
 
 def een_tui_phase(emu: EmulatorServer, esn: str, count: int, workers: int, out: Path,
                   api: str = "v1") -> Timing:
-    """The engine's worker phase (the health check's image excluded) and its whole run."""
+    """The engine's worker phase (the camera's image check included) and its whole run."""
     if api == "v3":
         backend = logged_in_v3(emu, workers)
     else:
@@ -143,7 +143,7 @@ def een_tui_phase(emu: EmulatorServer, esn: str, count: int, workers: int, out: 
         print(f"  W={workers}: peak {stats['images_in_flight_max']} image requests in flight")
     if result.outcome is not RunOutcome.DONE:
         raise SystemExit(f"een-tui W={workers}: {result.outcome.value}: {result.error}")
-    return Timing(engine.download_elapsed_s, count - 1, run_s)
+    return Timing(engine.download_elapsed_s, count, run_s)
 
 
 def requests_loop_phase(emu: EmulatorServer, esn: str, count: int, out: Path) -> Timing:
@@ -228,8 +228,8 @@ def main() -> None:
                 f"{wall / ideal:>5.2f}x {run:>8.3f}"
             )
         print(
-            "M = images fetched in the download phase (een-tui's health check saved 1 of the N "
-            "before it); run = the whole run after login"
+            "M = images fetched in the download phase (the camera's image check among them); "
+            "run = the whole run after login"
         )
     if args.cameras:
         from many_cameras import HEADER, many_camera_row
