@@ -153,8 +153,7 @@ class DownloadEngine:
         target = camera_folder(opts, camera, outcome)
         if target is None:
             return
-        esn, folder, on_disk = target
-        made_here = not on_disk and not any(folder.iterdir())
+        esn, folder, on_disk, made_here = target
         path_of = lambda stamp: str(image_path(opts.out_dir, esn, stamp))  # noqa: E731
         already = scheduler.plan(plan.timestamps, on_disk, path_of)
         self._emit(

@@ -229,14 +229,15 @@ class FirstImageCheck:
 
 def camera_folder(
     options: DownloadOptions, camera: Camera, outcome: Outcome
-) -> tuple[str, Path, set[str]] | None:
-    """The chosen camera's ESN, its output folder (made) and the timestamps saved there; None
-    after reporting a fatal error to ``outcome``."""
+) -> tuple[str, Path, set[str], bool] | None:
+    """The chosen camera's ESN, its output folder (made), the timestamps saved there and
+    whether this call made the folder; None after reporting a fatal error to ``outcome``."""
     try:
         esn = safe_esn(camera.id)
         outcome.folder = folder = camera_dir(options.out_dir, esn)
+        made = not folder.exists()
         ensure_dir(folder)
-        return esn, folder, saved_timestamps(options.out_dir, esn)
+        return esn, folder, saved_timestamps(options.out_dir, esn), made
     except (StorageError, UnsafeName) as exc:
         outcome.fatal(*fatal_error(exc))
         return None
