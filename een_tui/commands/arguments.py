@@ -48,6 +48,18 @@ def bounded_float(low: float, high: float | None = None) -> Callable[[str], floa
 TIMEOUT_SECONDS = bounded_float(0.001, 3600.0)  # every request has a finite timeout
 
 
+def describe(parser: argparse.ArgumentParser, description: str, *, epilog: str | None = None,
+             allow_abbrev: bool = True) -> None:
+    """What a sub-command's ``--help`` says: ``description``, and when an ``epilog`` is given
+    (the exit codes) both are printed as written. ``allow_abbrev`` False: no option may be
+    shortened."""
+    parser.description = description
+    if epilog is not None:
+        parser.epilog = epilog
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.allow_abbrev = allow_abbrev
+
+
 def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *,
                          count_type: Callable[[str], Any] | None = None) -> None:
     """``--count --workers --out``: shared by ``een-tui download`` and the terminal UI
