@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from een_tui.download.options import (
+from een_tui.download.limits import (
     DEFAULT_COUNT,
     DEFAULT_OUT_DIR,
     DEFAULT_WORKERS,
