@@ -18,6 +18,14 @@ from een_tui.ui.glyphs import UNICODE
 if TYPE_CHECKING:
     from een_tui.api.model import Camera
 
+DESCRIPTION = """\
+List the account's cameras with their status decoded from the EEN status bitmask,
+sorted by status then name: a table and a summary line on stdout, or with --json
+an array of objects with id, name, type, status (online, off, internet_offline,
+offline, password_needed, unknown), recording, status_bits (v1) or
+connection_status (v3: the API's own value), is_unsupported, bridges and
+usable. Colour only on a terminal, never with NO_COLOR set."""
+
 # ANSI SGR colours per status, used only on a terminal without NO_COLOR.
 _COLOURS = {
     CameraStatus.ONLINE: "32",
@@ -27,13 +35,6 @@ _COLOURS = {
     CameraStatus.PASSWORD_NEEDED: "33",
     CameraStatus.UNKNOWN: "2",
 }
-DESCRIPTION = """\
-List the account's cameras with their status decoded from the EEN status bitmask,
-sorted by status then name: a table and a summary line on stdout, or with --json
-an array of objects with id, name, type, status (online, off, internet_offline,
-offline, password_needed, unknown), recording, status_bits (v1) or
-connection_status (v3: the API's own value), is_unsupported, bridges and
-usable. Colour only on a terminal, never with NO_COLOR set."""
 RECORDING_MARK = "REC"
 UNKNOWN_RECORDING = " – "
 NAME_WIDTH = 40
