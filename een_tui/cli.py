@@ -1,7 +1,7 @@
 """The ``een-tui`` entry point: the terminal UI by default, sub-commands for scripts.
 
-A command's own arguments, and whatever they need (the emulator's defaults, for one), are
-added only when that command is chosen or its help is asked for, so ``--version`` and a
+A command's module, its arguments and whatever they need (the emulator's defaults, for one)
+are loaded only when that command is chosen or its help is asked for, so ``--version`` and a
 headless ``download`` import only what they use."""
 
 from __future__ import annotations
@@ -13,25 +13,28 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
+import importlib  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 from een_tui import __version__, exitcodes  # noqa: E402
-from een_tui.commands import (  # noqa: E402
-    cameras,
-    download,
-    emulator,
-    login,
-    logout,
-    sheet,
-    timelapse,
-    tui,
-)
+from een_tui.commands import tui  # noqa: E402
 from een_tui.commands.early_options import apply_early_options  # noqa: E402
 
-COMMANDS = (cameras, download, emulator, login, logout, timelapse, sheet)
+# The sub-commands, in the order ``een-tui --help`` lists them, with their line there. Each is
+# the module een_tui.commands.<name>, imported when the command is chosen: its ``configure``
+# gives the parser its description, options and ``run``.
+COMMANDS = {
+    "cameras": "list the account's cameras and their status",
+    "download": "download distinct preview images of one camera",
+    "emulator": "run the local EEN emulator, v1 and v3 (demo account, faults, latency)",
+    "login": "log in to EEN and cache the login",
+    "logout": "end the cached EEN session and delete it",
+    "timelapse": "assemble downloaded frames into a GIF, WebP or MP4",
+    "sheet": "put downloaded frames in one JPEG grid, labelled with their times",
+}
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -73,9 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     tui.add_arguments(parser)
     parser.set_defaults(run=tui.run)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=CommandParser)
-    for command in COMMANDS:
-        command.add_parser(sub)
+    for name, line in COMMANDS.items():
+        sub.add_parser(name, help=line, populate=_configured_by_module(name))
     return parser
+
+
+def _configured_by_module(name: str) -> Callable[[argparse.ArgumentParser], None]:
+    """What fills in the parser of command ``name``: its module's ``configure``, imported
+    then."""
+    def populate(parser: argparse.ArgumentParser) -> None:
+        importlib.import_module(f"een_tui.commands.{name}").configure(parser)
+
+    return populate
 
 
 def tolerant_output() -> None:

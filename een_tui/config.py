@@ -17,17 +17,12 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import platformdirs
 
 from een_tui.api.errors import ConfigurationError
 from een_tui.api.settings import DEFAULT_LOGIN_URL, ConnectionSettings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 APP_NAME = "een-tui"
 log = logging.getLogger(__name__)
@@ -78,10 +73,10 @@ def read_config_file(path: Path | None = None) -> dict[str, Any]:
     path = path or config_file()
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            data = _load_toml(handle, path)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
         raise ConfigurationError(f"cannot read the config file {path}: {exc}") from exc
     unknown = sorted(set(data) - CONFIG_KEYS)
     if unknown:
@@ -92,6 +87,19 @@ def read_config_file(path: Path | None = None) -> dict[str, Any]:
         log.warning("config file %s: 'client_secret' is ignored (use EEN_CLIENT_SECRET or "
                     "client_secret_file)", path)
     return {k: v for k, v in data.items() if k in CONFIG_KEYS}
+
+
+def _load_toml(handle: BinaryIO, path: Path) -> dict[str, Any]:
+    """The TOML document in ``handle``; bad TOML is a ConfigurationError. The parser is
+    imported here: most runs have no config file."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"cannot read the config file {path}: {exc}") from exc
 
 
 def resolve(flags: dict[str, Any], *, environ: dict[str, str] | None = None) -> dict[str, Any]:

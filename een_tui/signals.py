@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import signal
-import termios
 from collections.abc import Callable, Iterator
 
 import gevent
@@ -68,6 +67,8 @@ def detach_terminal() -> None:
 
 def _is_terminal(fd: int) -> bool:
     """True for a terminal, including one that hung up."""
+    import termios  # only after a hang-up, not in every run
+
     try:
         termios.tcgetattr(fd)
     except termios.error as exc:

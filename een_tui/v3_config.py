@@ -17,6 +17,7 @@ from een_tui import config
 from een_tui.api import errors
 from een_tui.api.credentials import Warn, check_secret, read_password_file
 from een_tui.api.settings import checked_base_url
+from een_tui.api.v3 import TOKEN_FILE_PREFIX
 
 if TYPE_CHECKING:  # the v3 modules are imported when v3 is used, not by every v1 command
     from een_tui.api.v3.backend import V3Backend
@@ -56,6 +57,8 @@ def api_version(values: Mapping[str, Any], environ: Mapping[str, str] | None = N
         return str(chosen)
     if values.get("client_id") or environ.get("EEN_ACCESS_TOKEN"):
         return "v3"
+    if not any(config.session_cache_dir().glob(f"{TOKEN_FILE_PREFIX}*.json")):
+        return "v1"  # no v3 token file: the token cache (a v3 module) is not even imported
     return "v3" if token_cache().client_ids() else "v1"
 
 

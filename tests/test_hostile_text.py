@@ -126,7 +126,7 @@ def test_the_two_factor_destination_is_shown_cleaned(hostile, tmp_path, capsys, 
     hostile.on("POST", "/g/aaa/authorize", Reply(
         401, body={"status_code": 401, "message": f"bad code{EVIL}"}))
     monkeypatch.setattr(common, "stdin_is_terminal", lambda: True)
-    monkeypatch.setattr(common.getpass, "getpass", lambda prompt: "1234")
+    monkeypatch.setattr(common, "ask_hidden", lambda prompt: "1234")
     code = run(hostile, tmp_path, "cameras")
     out, err = capsys.readouterr()
     assert code != 0

@@ -4,7 +4,6 @@ There is deliberately no ``--password`` flag: it would show in ``ps`` and in she
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import stat
@@ -69,6 +68,13 @@ def ask_line(prompt: str) -> str:
     return line.rstrip("\r\n")
 
 
+def ask_hidden(prompt: str) -> str:
+    """A line typed on the terminal after ``prompt``, not echoed (:func:`getpass.getpass`)."""
+    import getpass  # it loads termios: imported for a prompt only
+
+    return getpass.getpass(prompt)
+
+
 def read_password_file(path: str | os.PathLike[str], *, warn: Warn | None = None) -> str:
     """The first line of ``path`` (its line ending removed), read with a size bound (a
     ``/dev/zero`` is an error, not an endless read). Like ssh, ``warn`` when a regular file is
@@ -112,7 +118,7 @@ class CredentialSource:
     can_prompt: bool = True
     is_terminal: Callable[[], bool] = stdin_is_terminal
     ask_username: Callable[[str], str] = ask_line  # the prompt never goes to stdout (data)
-    ask_password: Callable[[str], str] = getpass.getpass
+    ask_password: Callable[[str], str] = ask_hidden
     warn: Warn | None = None  # where a person sees warnings (e.g. a too open password file)
 
     def __post_init__(self) -> None:

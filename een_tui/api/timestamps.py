@@ -36,8 +36,11 @@ def parse_een_timestamp(value: str) -> datetime:
     """Parse an EEN timestamp into an aware UTC datetime; ValueError when malformed."""
     if not EEN_TIMESTAMP_RE.fullmatch(value):
         raise ValueError(f"not an EEN timestamp: {value!r}")
-    moment = datetime.strptime(value[:14], "%Y%m%d%H%M%S")
-    return moment.replace(microsecond=int(value[15:18]) * 1000, tzinfo=timezone.utc)
+    # The fields by position: what strptime("%Y%m%d%H%M%S") reads from 14 digits (the same
+    # values, a ValueError for the same ones), without importing _strptime and its locale set-up.
+    return datetime(int(value[0:4]), int(value[4:6]), int(value[6:8]), int(value[8:10]),
+                    int(value[10:12]), int(value[12:14]), int(value[15:18]) * 1000,
+                    tzinfo=timezone.utc)
 
 
 def een_timestamp_to_ms(value: str) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from een_tui.download.options import (
+from een_tui.download.limits import (
     DEFAULT_COUNT,
     DEFAULT_OUT_DIR,
     DEFAULT_WORKERS,
@@ -46,6 +46,18 @@ def bounded_float(low: float, high: float | None = None) -> Callable[[str], floa
 
 
 TIMEOUT_SECONDS = bounded_float(0.001, 3600.0)  # every request has a finite timeout
+
+
+def describe(parser: argparse.ArgumentParser, description: str, *, epilog: str | None = None,
+             allow_abbrev: bool = True) -> None:
+    """What a sub-command's ``--help`` says: ``description``, and when an ``epilog`` is given
+    (the exit codes) both are printed as written. ``allow_abbrev`` False: no option may be
+    shortened."""
+    parser.description = description
+    if epilog is not None:
+        parser.epilog = epilog
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.allow_abbrev = allow_abbrev
 
 
 def add_download_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *,

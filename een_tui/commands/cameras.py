@@ -11,12 +11,20 @@ from typing import TYPE_CHECKING, TextIO
 
 from een_tui import exitcodes
 from een_tui.api.status import STATUS_ORDER, CameraStatus
-from een_tui.commands.arguments import add_connection_options
+from een_tui.commands.arguments import add_connection_options, describe
 from een_tui.termenv import no_color_requested
 from een_tui.ui.glyphs import UNICODE
 
 if TYPE_CHECKING:
     from een_tui.api.model import Camera
+
+DESCRIPTION = """\
+List the account's cameras with their status decoded from the EEN status bitmask,
+sorted by status then name: a table and a summary line on stdout, or with --json
+an array of objects with id, name, type, status (online, off, internet_offline,
+offline, password_needed, unknown), recording, status_bits (v1) or
+connection_status (v3: the API's own value), is_unsupported, bridges and
+usable. Colour only on a terminal, never with NO_COLOR set."""
 
 # ANSI SGR colours per status, used only on a terminal without NO_COLOR.
 _COLOURS = {
@@ -41,20 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_connection_options(parser)
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``een-tui cameras``."""
-    p = sub.add_parser(
-        "cameras", allow_abbrev=False, help="list the account's cameras and their status",
-        description=(
-            "List the account's cameras with their status decoded from the EEN status bitmask,\n"
-            "sorted by status then name: a table and a summary line on stdout, or with --json\n"
-            "an array of objects with id, name, type, status (online, off, internet_offline,\n"
-            "offline, password_needed, unknown), recording, status_bits (v1) or\n"
-            "connection_status (v3: the API's own value), is_unsupported, bridges and\n"
-            "usable. Colour only on a terminal, never with NO_COLOR set."),
-        epilog=exitcodes.EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(p)
-    p.set_defaults(run=run)
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``een-tui cameras``: its help, options and ``run``."""
+    describe(parser, DESCRIPTION, epilog=exitcodes.EPILOG, allow_abbrev=False)
+    add_arguments(parser)
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

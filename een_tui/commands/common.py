@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
 import logging
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import gevent
 from een_tui import config, exitcodes
 from een_tui.api import errors
 from een_tui.api.backend import Backend
-from een_tui.api.credentials import stdin_is_terminal
+from een_tui.api.credentials import ask_hidden, stdin_is_terminal
 from een_tui.api.secrets import redact
 from een_tui.api.text import clean_text
 from een_tui.commands.arguments import (  # noqa: F401 (re-exported: the option helpers)
@@ -51,7 +50,7 @@ def ask_two_factor_code(method: str, destination: str) -> str:
     print(f"EEN sent a login code by {clean_text(method, 20)} to {clean_text(destination, 100)}.",
           file=sys.stderr)
     try:
-        return getpass.getpass("4-digit code: ")
+        return ask_hidden("4-digit code: ")
     except EOFError:  # Ctrl+D
         print(file=sys.stderr)
         raise errors.TwoFactorFailed("no two-factor code entered (end of input)") from None

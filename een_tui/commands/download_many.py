@@ -1,98 +1,26 @@
-"""`een-tui download` over a time range and/or many cameras: the options, their checks (usage
-errors, exit 2), the camera selection and the run (:class:`~een_tui.download.fleet.FleetRun`,
-one pool of W workers for all cameras)."""
+"""`een-tui download` over a time range and/or many cameras: the camera selection and the run
+(:class:`~een_tui.download.fleet.FleetRun`, one pool of W workers for all cameras). The options
+and their checks are :mod:`een_tui.commands.download`'s."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
 from een_tui.api.model import Camera
 from een_tui.api.status import CameraStatus
-from een_tui.api.timestamps import is_esn
-from een_tui.download.options import MAX_COUNT, DownloadOptions
-from een_tui.download.range_spec import RangeError, RangeSpec
+from een_tui.commands.common import connect
+from een_tui.commands.run_end import RunEnd
+from een_tui.download.camera_file import recording_camera_file
+from een_tui.download.fleet import FleetRun
+from een_tui.download.fleet_report import FleetPrinter, fleet_summary_dict
+from een_tui.download.options import DownloadOptions
 
-STATUSES = [s.value for s in CameraStatus]
-
-RANGE_HELP = """\
-time range (times without an offset are in the camera's time zone; both ends included):
-  --since 10m                              the last ten minutes
-  --start 2026-12-01T09:00 --end 2026-12-01T09:05
-  --start 2026-12-01T09:00 --length 5m     (or --end with --length; --length alone = the last)
-  --every 10s                              at most one frame per 10 s (the first one kept)
-  --count all                              every frame of the range (default: the first N)
-
-many cameras (one pool of W workers for all of them, one folder per camera):
-  --camera A,B,C   --all   --tag TAG   --status online   (--tag/--status also filter --all)
-"""
-
-
-def esn_list(text: str) -> list[str]:
-    """``1000c4ae,1000c4af``: one or more ESNs, lower case, without repeats."""
-    esns: list[str] = []
-    for part in text.split(","):
-        esn = part.strip().lower()
-        if not is_esn(esn) or "\n" in part:
-            raise argparse.ArgumentTypeError(f"{part.strip()!r} is not a camera ESN "
-                                             "(8 hex characters)")
-        if esn not in esns:
-            esns.append(esn)
-    return esns
-
-
-def count_or_all(text: str) -> int | None:
-    """``--count N`` (1 to MAX_COUNT) or ``all`` (None)."""
-    if text.strip().lower() == "all":
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number nor 'all'") from None
-    if not 1 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_COUNT}, or 'all'")
-    return value
-
-
-def add_arguments(parser: argparse.ArgumentParser, which: argparse._MutuallyExclusiveGroup
-                  ) -> None:
-    """The range and selection options (``--camera`` itself is the caller's)."""
-    which.add_argument("--all", action="store_true",
-                       help="every camera of the account (unusable ones reported and skipped)")
-    parser.add_argument("--tag", action="append", metavar="TAG", default=None,
-                        help="cameras with this tag (repeat for any of several)")
-    parser.add_argument("--status", choices=STATUSES, default=None,
-                        help="cameras in this state, e.g. online")
-    group = parser.add_argument_group("time range")
-    group.add_argument("--since", metavar="DURATION", help="the last DURATION (10m, 2h, 1d)")
-    group.add_argument("--start", metavar="TIME", help="from TIME (2026-12-01T09:00[+01:00])")
-    group.add_argument("--end", metavar="TIME", help="until TIME")
-    group.add_argument("--length", metavar="DURATION", help="the range lasts DURATION")
-    group.add_argument("--every", metavar="DURATION", help="at most one frame per DURATION")
-    group.add_argument("--utc", action="store_true", help="times without an offset are UTC")
-
-
-def range_spec(args: argparse.Namespace) -> RangeSpec | None:
-    """The range of the command line (None: no range); RangeError on bad options."""
-    return RangeSpec.parse(since=args.since, start=args.start, end=args.end,
-                           length=args.length, every=args.every, utc=args.utc)
-
-
-def wants_fleet(args: argparse.Namespace, spec: RangeSpec | None) -> bool:
-    """True when this run needs the many-camera runner; RangeError on bad combinations."""
-    many = bool(args.all or args.tag or args.status or (args.camera and len(args.camera) > 1))
-    if args.random and (many or spec is not None):
-        raise RangeError("--random takes one camera and no range: use --camera, --all, --tag "
-                         "or --status")
-    if args.camera and (args.tag or args.status):
-        raise RangeError("--tag and --status choose cameras: not with --camera")
-    if args.count is None and spec is None:
-        raise RangeError("--count all needs a time range (--since, --start ...)")
-    if spec is not None and not (many or args.camera):
-        raise RangeError("a time range needs --camera, --all, --tag or --status")
-    return many or spec is not None
+if TYPE_CHECKING:
+    from een_tui.download.range_spec import RangeSpec
 
 
 def select(cameras: Sequence[Camera], others: Sequence[Camera], args: argparse.Namespace
@@ -119,12 +47,6 @@ def select(cameras: Sequence[Camera], others: Sequence[Camera], args: argparse.N
 
 def run(args: argparse.Namespace, spec: RangeSpec | None) -> int:
     """Log in, choose the cameras, download, print the summary; returns the exit code."""
-    from een_tui.commands.common import connect
-    from een_tui.commands.run_end import RunEnd
-    from een_tui.download.camera_file import recording_camera_file
-    from een_tui.download.fleet import FleetRun
-    from een_tui.download.fleet_report import FleetPrinter, fleet_summary_dict
-
     options = DownloadOptions(count=args.count or 1, workers=args.workers, out_dir=args.out,
                               attempt_budget=args.max_attempts)
     printer = FleetPrinter(sys.stderr)

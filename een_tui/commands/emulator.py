@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
-from een_tui.commands.arguments import bounded_float, bounded_int
+from een_tui.commands.arguments import bounded_float, bounded_int, describe
 
 if TYPE_CHECKING:
     from een_tui.emulator import EmulatorConfig
@@ -98,17 +98,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                           f"(default {','.join(d.fault_paths)})")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``een-tui emulator``."""
-    p = sub.add_parser(
-        "emulator", allow_abbrev=False,
-        help="run the local EEN emulator, v1 and v3 (demo account, faults, latency)",
-        description="Serve a faithful EEN emulator (API v1, and v3 with its OAuth2 auth host) "
-                    "on loopback until Ctrl+C. It prints its URL, the demo credentials and the "
-                    "v3 demo client.",
-        populate=add_arguments,  # arguments (and the emulator import) only when chosen
-    )
-    p.set_defaults(run=run)
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``een-tui emulator``: its help, options and ``run``."""
+    describe(parser, "Serve a faithful EEN emulator (API v1, and v3 with its OAuth2 auth host) "
+                     "on loopback until Ctrl+C. It prints its URL, the demo credentials and the "
+                     "v3 demo client.", allow_abbrev=False)
+    add_arguments(parser)
+    parser.set_defaults(run=run)
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:

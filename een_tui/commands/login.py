@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from een_tui import exitcodes
-from een_tui.commands.arguments import add_connection_options
+from een_tui.commands.arguments import add_connection_options, describe
 
 DESCRIPTION = """\
 Log in to EEN and cache the login for the other commands.
@@ -24,13 +24,11 @@ Log in to EEN and cache the login for the other commands.
       (or just the code) here, on standard input. The code lives 5 minutes."""
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``een-tui login``."""
-    p = sub.add_parser("login", allow_abbrev=False, help="log in to EEN and cache the login",
-                       description=DESCRIPTION, epilog=exitcodes.EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_connection_options(p)
-    p.set_defaults(run=run)
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``een-tui login``: its help, options and ``run``."""
+    describe(parser, DESCRIPTION, epilog=exitcodes.EPILOG, allow_abbrev=False)
+    add_connection_options(parser)
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from een_tui import exitcodes
-from een_tui.commands.arguments import TIMEOUT_SECONDS, add_api_options
+from een_tui.commands.arguments import TIMEOUT_SECONDS, add_api_options, describe
 
 if TYPE_CHECKING:
     from een_tui.api import errors
@@ -28,14 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_api_options(parser)
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``een-tui logout``."""
-    p = sub.add_parser("logout", allow_abbrev=False,
-                       help="end the cached EEN session and delete it",
-                       description="End the cached EEN session on the server and delete the "
-                                   "session cache file.")
-    add_arguments(p)
-    p.set_defaults(run=run)
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``een-tui logout``: its help, options and ``run``."""
+    describe(parser, "End the cached EEN session on the server and delete the session cache "
+                     "file.", allow_abbrev=False)
+    add_arguments(parser)
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,6 +1,6 @@
 """What the ``timelapse`` and ``sheet`` commands share: their parser (the exit codes they
-document, ``FOLDER -o FILE``), a progress line on a terminal, and turning errors into one line
-on stderr."""
+document in ``EPILOG``, ``FOLDER -o FILE``), a progress line on a terminal, and turning errors
+into one line on stderr."""
 
 from __future__ import annotations
 
@@ -18,16 +18,6 @@ EPILOG = """exit codes:
        MP4 without PyAV (pip install 'een-tui[video]')
   130  interrupted (Ctrl+C): the output is not created or changed
 """
-
-
-def add_media_parser(sub: argparse._SubParsersAction, name: str, *, help: str, description: str,
-                     add_arguments: Callable[[argparse.ArgumentParser], None],
-                     run: Callable[[argparse.Namespace], int]) -> None:
-    """Register ``een-tui NAME``; its arguments (and Pillow) only when this command is chosen."""
-    p = sub.add_parser(name, allow_abbrev=False, help=help, description=description,
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       populate=add_arguments)
-    p.set_defaults(run=run)
 
 
 def add_folder_output(p: argparse.ArgumentParser, output_help: str) -> None:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 
-from een_tui.commands.arguments import bounded_int
-from een_tui.commands.media_run import add_folder_output, add_media_parser, run_media
+from een_tui.commands.arguments import bounded_int, describe
+from een_tui.commands.media_run import EPILOG, add_folder_output, run_media
+
+DESCRIPTION = """\
+Put the frames a download wrote (FOLDER is out/<ESN>) in one JPEG: a grid
+in time order, left to right then top to bottom, each cell labelled with
+its time (in the camera's time zone when camera.json gives one, else UTC)."""
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``een-tui sheet``."""
-    add_media_parser(
-        sub, "sheet",
-        help="put downloaded frames in one JPEG grid, labelled with their times",
-        description="Put the frames a download wrote (FOLDER is out/<ESN>) in one JPEG: a grid\n"
-                    "in time order, left to right then top to bottom, each cell labelled with\n"
-                    "its time (in the camera's time zone when camera.json gives one, else UTC).",
-        add_arguments=add_arguments, run=run)
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``een-tui sheet``: its help, options and ``run``."""
+    describe(parser, DESCRIPTION, epilog=EPILOG, allow_abbrev=False)
+    add_arguments(parser)
+    parser.set_defaults(run=run)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

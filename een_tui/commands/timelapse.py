@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from een_tui.commands.arguments import bounded_float
-from een_tui.commands.media_run import (
-    add_folder_output,
-    add_media_parser,
-    progress_line,
-    run_media,
-)
+from een_tui.commands.arguments import bounded_float, describe
+from een_tui.commands.media_run import EPILOG, add_folder_output, progress_line, run_media
+
+DESCRIPTION = """\
+Assemble the frames a download wrote (FOLDER is out/<ESN>, the files
+<timestamp>.jpg) in time order into an animated GIF or WebP, or an MP4
+(needs PyAV: pip install 'een-tui[video]'). Frames are scaled to the first
+frame's size; .part files and files that are not JPEGs are skipped and
+counted. GIF stores delays in hundredths of a second (at most 50 fps)."""
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``een-tui timelapse``."""
-    add_media_parser(
-        sub, "timelapse",
-        help="assemble downloaded frames into a GIF, WebP or MP4",
-        description="Assemble the frames a download wrote (FOLDER is out/<ESN>, the files\n"
-                    "<timestamp>.jpg) in time order into an animated GIF or WebP, or an MP4\n"
-                    "(needs PyAV: pip install 'een-tui[video]'). Frames are scaled to the first\n"
-                    "frame's size; .part files and files that are not JPEGs are skipped and\n"
-                    "counted. GIF stores delays in hundredths of a second (at most 50 fps).",
-        add_arguments=add_arguments, run=run)
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``een-tui timelapse``: its help, options and ``run``."""
+    describe(parser, DESCRIPTION, epilog=EPILOG, allow_abbrev=False)
+    add_arguments(parser)
+    parser.set_defaults(run=run)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

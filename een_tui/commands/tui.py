@@ -1,4 +1,6 @@
-"""The terminal UI (``een-tui`` with no sub-command): its options and ``run``.
+"""The terminal UI (``een-tui`` with no sub-command): its options and ``run``. Every command
+line is parsed with these options (they are the top level's), so this module imports only what
+they need; ``run`` imports the rest.
 
 A hidden option for the tests (not in ``--help``): ``--demo-image-latency-ms MS`` (the embedded
 emulator answers image requests exactly this much later, so a run lasts long enough to watch)."""
@@ -9,9 +11,8 @@ import argparse
 import os
 import sys
 
-from een_tui import config, exitcodes
+from een_tui import exitcodes
 from een_tui.commands.arguments import add_connection_options, add_download_options
-from een_tui.termenv import dumb_terminal
 
 # The embedded demo answers images about as slowly as a real camera behind EEN's cloud does
 # (the 2019 recording: 1-330 ms), so that the five workers can be watched at work.
@@ -49,6 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the terminal UI; returns the exit code."""
+    from een_tui.termenv import dumb_terminal
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "een-tui: the terminal UI needs a terminal; for scripts use "
@@ -101,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
 def detect_terminal_graphics(option: str | None):  # -> een_tui.ui.graphics.Graphics
     """The graphics protocol for ``--graphics`` (or its setting), asked of the controlling
     terminal before urwid starts. A bad choice is a ConfigurationError (exit 2)."""
+    from een_tui import config
     from een_tui.api.errors import ConfigurationError
     from een_tui.ui.graphics import check_choice, detect_graphics
 

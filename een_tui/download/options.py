@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from een_tui.download.limits import (
+    DEFAULT_COUNT,
+    DEFAULT_OUT_DIR,
+    DEFAULT_WORKERS,
+    MAX_COUNT,
+    MAX_WORKERS,
+)
 from een_tui.download.retry import RetryPolicy
 from een_tui.download.storage import DEFAULT_MAX_IMAGE_BYTES
-
-MAX_WORKERS = 64
-MAX_COUNT = 10_000
-DEFAULT_COUNT = 20  # the one definition of the defaults (commands, UI, engine)
-DEFAULT_WORKERS = 5
-DEFAULT_OUT_DIR = Path("out")
 
 
 @dataclass

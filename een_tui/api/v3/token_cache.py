@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from een_tui.api.errors import ConfigurationError
 from een_tui.api.private_files import Distrusted, read_private, remove_file, write_private
 from een_tui.api.settings import EEN_DOMAIN, checked_base_url
+from een_tui.api.v3 import TOKEN_FILE_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class TokenCache:
     def path_for(self, auth_url: str, client_id: str) -> Path:
         """The file of one (auth URL, client id) pair; the name reveals neither."""
         digest = hashlib.sha256(f"v3\n{auth_url}\n{client_id}".encode()).hexdigest()[:32]
-        return self.directory / f"v3-tokens-{digest}.json"
+        return self.directory / f"{TOKEN_FILE_PREFIX}{digest}.json"
 
     def load(self, auth_url: str, client_id: str) -> CachedTokens | None:
         """The cached tokens, or None when absent, unreadable or someone else's."""
@@ -117,7 +118,7 @@ class TokenCache:
     def client_ids(self, auth_url: str | None = None) -> list[str]:
         """The client ids with cached tokens (of ``auth_url``, or of any auth host), sorted."""
         found: set[str] = set()
-        for path in sorted(self.directory.glob("v3-tokens-*.json")):
+        for path in sorted(self.directory.glob(f"{TOKEN_FILE_PREFIX}*.json")):
             try:
                 data = json.loads(read_private(path))
                 owner, client = str(data["auth_url"]), str(data["client_id"])
