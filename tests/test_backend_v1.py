@@ -7,6 +7,7 @@ import argparse
 from datetime import datetime, timezone
 
 import pytest
+from hostile import Reply
 
 from een_tui.api import errors
 from een_tui.api.backend import Backend, StepKind
@@ -160,3 +161,46 @@ def test_the_demo_connection_stops_its_emulator():
     finally:
         connection.close()
     assert connection.emulator is None
+
+
+def proxied_backend(emulator, hostile) -> V1Backend:
+    hostile.upstream = emulator.url
+    settings = ConnectionSettings(login_url=hostile.url, api_url=hostile.url, timeout=5.0)
+    backend = V1Backend(EenClient(settings, session_cache=None))
+    backend.client.login(emulator.demo_username, emulator.demo_password)
+    return backend
+
+
+def device_list_queries(hostile) -> list[str]:
+    return [r.target.partition("?")[2] for r in hostile.requests if r.path == "/g/device/list"]
+
+
+def test_find_device_asks_for_one_row_not_the_account(emulator, hostile):
+    backend = proxied_backend(emulator, hostile)
+    whole = backend.list_cameras()
+    wanted = sorted(c.id for c in whole.cameras if c.id)[-1]
+    bridge = whole.others[0].id
+    hostile.requests.clear()
+    camera = backend.find_device(wanted.upper())
+    assert camera is not None and camera.id == wanted and camera.is_camera
+    assert device_list_queries(hostile) == [f"e={wanted}"]
+    found = backend.find_device(bridge)
+    assert found is not None and not found.is_camera  # the caller says why it cannot download
+    assert backend.find_device("deadbeef") is None  # the whole list was asked too, to be sure
+    assert device_list_queries(hostile)[-2:] == ["e=deadbeef", ""]
+
+
+def test_find_device_falls_back_when_the_server_ignores_or_narrows_the_filter(emulator, hostile):
+    backend = proxied_backend(emulator, hostile)
+    wanted = sorted(c.id for c in backend.list_cameras().cameras if c.id)[0]
+
+    def nothing_when_filtered(request):
+        if "e=" in request.target:
+            return Reply(200, [("Content-Type", "application/json")], b"[]")
+        return hostile.proxied(request)
+
+    hostile.on("GET", "/g/device/list", nothing_when_filtered)
+    hostile.requests.clear()
+    camera = backend.find_device(wanted)
+    assert camera is not None and camera.id == wanted
+    assert device_list_queries(hostile) == [f"e={wanted}", ""]

@@ -20,7 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from een_tui.api import errors
 from een_tui.api.credentials import Credentials
-from een_tui.api.model import CameraList, PreviewFrame
+from een_tui.api.model import Camera, CameraList, PreviewFrame
 from een_tui.api.responses import ImageHeaders
 from een_tui.api.retry_policy import RetryPolicy
 
@@ -149,6 +149,11 @@ class Backend(Protocol):
 
     def list_cameras(self) -> CameraList:
         """Every camera of the account."""
+        ...
+
+    def find_device(self, esn: str) -> Camera | None:
+        """The account's device (a camera, or another kind) with this ESN; None if it has none.
+        Cheaper than :meth:`list_cameras` where the API can filter."""
         ...
 
     def plan_previews(self, esn: str, count: int, *, before: str | None = None,

@@ -13,6 +13,7 @@ from een_tui.api.credentials import Credentials
 from een_tui.api.model import Camera, CameraList
 from een_tui.api.responses import ImageHeaders
 from een_tui.api.time_range import TimeRange
+from een_tui.api.timestamps import is_esn
 from een_tui.api.v1_login import V1LoginFlow
 from een_tui.api.v1_plan import build_plan, plan_by_listing
 from een_tui.api.v1_range import DEFAULT_PAGE, V1RangeCursor
@@ -59,6 +60,19 @@ class V1Backend:
         rows = [Camera.from_v1(d) for d in devices.devices]
         return CameraList(cameras=tuple(c for c in rows if c.is_camera), skipped=devices.skipped,
                           others=tuple(c for c in rows if not c.is_camera))
+
+    def find_device(self, esn: str) -> Camera | None:
+        """The device from ``/g/device/list?e=ESN`` (one row, not the whole account); the whole
+        list when the filtered answer lacks it (a server that ignores or widens the filter)."""
+        wanted = esn.lower()
+        listings = [self.client.list_devices]
+        if is_esn(wanted):
+            listings.insert(0, lambda: self.client.list_devices(esn=wanted))
+        for listing in listings:
+            for device in listing().devices:
+                if isinstance(device.id, str) and device.id.lower() == wanted:
+                    return Camera.from_v1(device)
+        return None
 
     def plan_previews(self, esn: str, count: int, *, before: str | None = None,
                       exclude: Iterable[str] = (), call: Retry | None = None) -> PreviewPlan:

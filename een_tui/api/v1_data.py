@@ -32,9 +32,12 @@ class V1DataCalls:
                  stream: bool = False, accept: str | None = None) -> requests.Response:
         raise NotImplementedError
 
-    def list_devices(self) -> DeviceList:
-        """Every device of the account (``/g/device/list``), bad rows skipped and counted."""
-        body = self._json_call("/g/device/list", None, "device list")
+    def list_devices(self, esn: str | None = None) -> DeviceList:
+        """Every device of the account (``/g/device/list``), bad rows skipped and counted;
+        with ``esn``, the list filtered by id (``e=``, docs/een-api-v1.md §3)."""
+        if esn is not None:
+            _check_esn(esn)
+        body = self._json_call("/g/device/list", {"e": esn} if esn else None, "device list")
         devices = parse_device_list(body)
         log.info("device list: %d devices, %d rows skipped", len(devices.devices), devices.skipped)
         return devices

@@ -164,13 +164,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
-def _find_camera(devices: list[Camera], esn: str) -> Camera | None:
-    for device in devices:
-        if isinstance(device.id, str) and device.id.lower() == esn:
-            return device
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     """Log in, pick the camera(s), download, print the summary; returns the exit code."""
     try:
@@ -199,14 +192,15 @@ def run(args: argparse.Namespace) -> int:
     end = RunEnd(args, lambda message: _failure_summary(args, message))
     try:
         with connect(args, pool_size=options.workers) as backend:
-            listing = backend.list_cameras()
-            devices = list(listing.cameras)
+            devices: list[Camera] = []
             camera = None
-            if args.camera:
-                camera = _find_camera([*devices, *listing.others], args.camera[0])
+            if args.camera:  # one camera: no need to list (and parse) the whole account
+                camera = backend.find_device(args.camera[0])
                 if camera is None:
                     message = f"no camera with ESN {args.camera[0]} in this account"
                     return end.fail(exitcodes.NO_USABLE_CAMERA, message)
+            else:
+                devices = list(backend.list_cameras().cameras)
             on_event = recording_camera_file(  # camera.json beside the images
                 printer.handle, api=backend.api_version,
                 on_error=lambda error: log.warning("cannot write camera.json: %s", error))

@@ -166,6 +166,13 @@ class V3Backend:
                        for b in bridges)
         return replace(listing, others=others)
 
+    def find_device(self, esn: str) -> Camera | None:
+        """The camera or bridge with this id, from the full lists."""
+        listing = self.list_cameras()
+        wanted = esn.lower()
+        return next((c for c in (*listing.cameras, *listing.others)
+                     if isinstance(c.id, str) and c.id.lower() == wanted), None)
+
     def list_bridges(self) -> list[Bridge]:
         """Every bridge (bad rows skipped)."""
         bridges = []
