@@ -26,6 +26,7 @@ from een_tui.download.tempfiles import (
     is_saved_image,
     remove_stale_parts,
     remove_stale_parts_once,
+    stale_parts_removed,
     unique_part_path,
 )
 
@@ -206,7 +207,8 @@ class PartFile:
         folder = self.final_path.parent
         ensure_dir(folder)
         try:
-            self._blocking(remove_stale_parts_once, folder)
+            if not stale_parts_removed(folder):  # a thread's round trip only the first time
+                self._blocking(remove_stale_parts_once, folder)
             fd, self.part_path = self._blocking(create_locked, self.final_path)
         except OSError as exc:
             raise StorageError(describe_os_error(exc, self.part_path)) from exc

@@ -83,6 +83,11 @@ def _read_umask() -> int:
     return old
 
 
+def stale_parts_removed(folder: Path) -> bool:
+    """True once :func:`remove_stale_parts_once` has cleaned ``folder`` in this process."""
+    return Path(folder) in _cleaned
+
+
 def remove_stale_parts_once(folder: Path) -> None:
     """:func:`remove_stale_parts` the first time this process writes into ``folder``."""
     key = Path(folder)
