@@ -1,6 +1,7 @@
-"""What the UI leaves behind when it ends (``q``, Ctrl+C, SIGTERM), in a real pseudo-terminal
-(``een-tui --demo`` driven as in test_ui_e2e): no kitty image placed without being deleted
-before the terminal is restored."""
+"""What the UI leaves behind when it ends (``q``, Ctrl+C, SIGTERM, SIGHUP), in a real
+pseudo-terminal (``een-tui --demo`` driven as in test_ui_e2e): no kitty image placed without
+being deleted before the terminal is restored, and no partial timelapse from ``T``; and, in
+this process with a real thread, none from a timelapse writer that cannot be stopped."""
 
 from __future__ import annotations
 
@@ -8,12 +9,19 @@ import os
 import re
 import signal
 import time
+from pathlib import Path
 
+import gevent
 import pytest
+from media_fakes import noise_frames
 from PIL import Image
 from test_ui_e2e import DEADLINE_S, Terminal
+from test_viewer_units import frame
 
 from een_tui import exitcodes
+from een_tui.media import timelapse
+from een_tui.media.atomic import atomic_output
+from een_tui.ui.viewer_controller import ViewerController
 
 CLOSET = "10080c46"  # the demo account's first camera in the list
 PLACE = re.compile(rb"\x1b_Ga=T,[^;\x1b]*\bi=(\d+)")
@@ -86,3 +94,80 @@ def test_kitty_images_are_deleted_before_the_terminal_is_restored(ui, tmp_path, 
     if tmux:  # through tmux to the outer terminal
         assert (b"\x1bPtmux;\x1b\x1b_Ga=d,d=I,i=" + last.group(1) + b",q=2\x1b\x1b\\\x1b\\"
                 in raw[last.end():restored])
+
+
+# ---- the viewer's timelapse ------------------------------------------------------------------
+
+
+def others(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("2026"))
+
+
+def wait_for_part(t: Terminal, folder: Path) -> None:
+    """Read the terminal until the timelapse's temporary file exists (it is being written)."""
+    deadline = time.monotonic() + DEADLINE_S
+    while not any(name.endswith(".part") for name in others(folder)):
+        assert time.monotonic() < deadline, f"no temporary file in {others(folder)}"
+        assert t.pump(), "the program ended"
+
+
+def assert_no_partial_timelapse(folder: Path, frames: int) -> None:
+    """No temporary file; a GIF only if it is whole (all frames)."""
+    left = others(folder)
+    assert not [name for name in left if ".part" in name], left
+    for name in left:
+        with Image.open(folder / name) as gif:
+            assert gif.n_frames == frames, name
+
+
+@pytest.mark.parametrize("how", list(EXIT_CODES))
+def test_ending_while_a_timelapse_is_written_leaves_no_partial_file(ui, tmp_path, how):
+    folder = tmp_path / "out" / CLOSET
+    noise_frames(folder, 300)
+    t = ui("--graphics", "none")
+    t.wait_for("cameras loaded")
+    t.send("v")
+    t.wait_for("300/300")
+    t.send("T")
+    wait_for_part(t, folder)  # writing: end the program now
+    assert end(t, how) == EXIT_CODES[how]
+    assert_no_partial_timelapse(folder, 300)
+
+
+def test_a_timelapse_writer_that_cannot_stop_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """The app ends while the writer hangs (a frame on a dead network share, here a pipe the
+    test holds) in a real thread: its temporary file is removed, and when it goes on after
+    all, it publishes nothing."""
+    hang, release = os.pipe()
+
+    def hanging(frames, output, **kwargs):
+        with atomic_output(output) as temp:
+            temp.write_bytes(b"GIF89a")  # the first bytes, then a frame that never arrives
+            os.read(hang, 1)
+        raise AssertionError("published a timelapse whose temporary file was removed")
+
+    def in_thread(work, done):  # what the app does: a greenlet waits for gevent's threadpool
+        return gevent.spawn(lambda: done(gevent.get_hub().threadpool.apply(work)))
+
+    monkeypatch.setattr(timelapse, "make_timelapse", hanging)
+    viewer = ViewerController(show=lambda *a: None, image_mode="none", colors=1, no_color=True,
+                              out_dir=tmp_path, background=in_thread)
+    frames = [frame(s, tmp_path) for s in ("20261201100000.000", "20261201100001.000")]
+    viewer.open_run([str(f.path) for f in frames], None, folder=str(tmp_path),
+                    back=lambda: None, source="run")
+    viewer.screen.keypress((80, 20), "T")
+    writer = viewer._writer
+    while not list(tmp_path.glob(".timelapse-*.part")):
+        assert not writer.dead, viewer.screen.message
+        gevent.sleep(0.01)
+    try:
+        viewer.shutdown(timeout=0.2)  # the writer cannot stop: its file is removed
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f.path.name for f in frames]
+    finally:
+        os.write(release, b"x")  # it goes on: the rename of its removed file fails
+        writer.join(30)
+        os.close(hang)
+        os.close(release)
+    assert writer.dead
+    assert viewer.screen.message.startswith("timelapse not written: cannot write")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f.path.name for f in frames]
