@@ -74,3 +74,36 @@ def _is_terminal(fd: int) -> bool:
     except termios.error as exc:
         return bool(exc.args) and exc.args[0] == errno.EIO
     return True
+
+
+class EndedBySignal(BaseException):
+    """SIGTERM or SIGHUP, raised like ``KeyboardInterrupt`` is for Ctrl+C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"ended by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def raising_signals() -> Iterator[None]:
+    """While inside, Ctrl+C raises ``KeyboardInterrupt`` and SIGTERM and SIGHUP raise
+    :class:`EndedBySignal` wherever the main thread is, so the ``with`` and ``finally`` blocks
+    of work that never yields to gevent's hub (encoding a file) clean up. After the first, the
+    three are ignored until the block ends (no second exception in the middle of a clean-up:
+    a service manager may send SIGHUP right after SIGTERM). A SIGHUP detaches the terminal."""
+
+    def handler(signum: int, frame: object) -> None:
+        for other in ENDING_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        if signum == signal.SIGHUP:
+            detach_terminal()
+        raise EndedBySignal(signum)
+
+    previous = {signum: signal.signal(signum, handler) for signum in ENDING_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler_before in previous.items():
+            signal.signal(signum, handler_before if handler_before is not None else signal.SIG_DFL)

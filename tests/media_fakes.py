@@ -37,6 +37,18 @@ def write_frames(folder: Path, count: int, size: tuple[int, int] = (160, 120),
     return paths
 
 
+def noise_frames(folder: Path, count: int, size: tuple[int, int] = (640, 480)) -> list[Path]:
+    """``count`` frames, one second apart, of one noise JPEG (hard links): encoding them into
+    a GIF takes seconds, so a signal sent once the output's temporary file exists lands in
+    the middle of the work. Returns the paths in time order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / een_name(START + timedelta(seconds=n)) for n in range(count)]
+    Image.effect_noise(size, 90).convert("RGB").save(paths[0], "JPEG")
+    for path in paths[1:]:
+        os.link(paths[0], path)
+    return paths
+
+
 def nearest_colour(pixel: tuple[int, ...]) -> int:
     """Index in COLOURS of the colour closest to ``pixel``."""
     return min(range(len(COLOURS)),

@@ -4,8 +4,13 @@ frame's aspect ratio, no gaps, time label on a band along each cell's bottom edg
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
-from media_fakes import leftovers, nearest_colour, run_een, write_frames
+from media_fakes import leftovers, nearest_colour, noise_frames, run_een, write_frames
 from PIL import Image
 
 BACKGROUND = (32, 32, 32)
@@ -127,3 +132,44 @@ def test_empty_folder_and_unwritable_output(tmp_path):
     done = run_een("sheet", str(tmp_path / "cam"), "-o", str(tmp_path / "no" / "sheet.jpg"))
     assert done.returncode == 1 and "does not exist" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("signum", "code"), [
+    pytest.param(signal.SIGINT, 130, id="SIGINT"), pytest.param(signal.SIGTERM, 143, id="SIGTERM"),
+    pytest.param(signal.SIGHUP, 129, id="SIGHUP")])
+def test_a_signal_while_the_sheet_is_written_leaves_no_partial_file(tmp_path, signum, code):
+    """The sheet is written in well under a second after its frames are read: the signal is
+    sent as soon as its temporary file appears, and tried again if the run ended first."""
+    frames = tmp_path / "cam"
+    noise_frames(frames, 100)
+    result = tmp_path / "result"
+    result.mkdir()
+    argv = [sys.executable, "-m", "een_tui", "sheet", str(frames), "-o", str(result / "s.jpg"),
+            "--columns", "10", "--width", "9000"]  # 9000x6750 px of noise to encode
+    for _ in range(5):
+        child = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+        try:
+            while child.poll() is None and not leftovers(result):
+                time.sleep(0.005)
+            if child.poll() is not None:  # finished before the file was seen: again
+                assert child.returncode == 0, child.stderr.read()
+                (result / "s.jpg").unlink()
+                continue
+            child.send_signal(signum)
+            _, stderr = child.communicate(timeout=60)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        assert "Traceback" not in stderr
+        assert leftovers(result) == []
+        if child.returncode == 0:  # the signal came after the sheet was complete
+            with Image.open(result / "s.jpg") as sheet:
+                assert sheet.size == (9000, 6750)
+                sheet.load()
+            (result / "s.jpg").unlink()
+            continue
+        assert child.returncode == code, stderr
+        assert list(result.iterdir()) == []
+        return
+    pytest.fail("the sheet's temporary file was never seen in time to send the signal")

@@ -43,6 +43,29 @@ def test_sigterm_calls_back_with_its_number_then_the_previous_handler_is_back():
     assert signal.getsignal(signal.SIGTERM) == before
 
 
+def test_raising_signals_raise_in_busy_code_once_then_the_handlers_are_back():
+    """Work that never yields to the hub (encoding) still ends at once on SIGTERM, its clean-up
+    is not cut short by a second signal, and the previous handlers are back afterwards."""
+    from een_tui.signals import EndedBySignal, raising_signals
+
+    before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    cleaned = False
+    with pytest.raises(EndedBySignal) as ended, raising_signals():
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:  # busy: no gevent.sleep, no I/O
+                pass
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)  # the service manager again, and Ctrl+C
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(100_000))  # time for a handler to run, were one still installed
+            cleaned = True
+    assert ended.value.signum == signal.SIGTERM and str(ended.value) == "ended by SIGTERM"
+    assert cleaned
+    assert {signum: signal.getsignal(signum) for signum in before} == before
+
+
 def test_waits_are_written_for_people():
     from een_tui.units import human_duration
 

@@ -9,12 +9,10 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from media_fakes import START, een_name, leftovers, run_een, write_frames
-from PIL import Image
+from media_fakes import START, een_name, leftovers, noise_frames, run_een, write_frames
 
 
 def _refused(done, code, *phrases):
@@ -120,13 +118,15 @@ def encoding_started(folder: Path) -> bool:
     return False
 
 
-def test_ctrl_c_leaves_no_output_and_no_temporary_file(tmp_path):
+@pytest.mark.parametrize(("signum", "code", "said"), [
+    pytest.param(signal.SIGINT, 130, "interrupted", id="SIGINT"),  # Ctrl+C
+    pytest.param(signal.SIGTERM, 143, "ended by SIGTERM", id="SIGTERM"),
+    # stderr is a pipe here, not the terminal that hung up: the line is still there
+    pytest.param(signal.SIGHUP, 129, "ended by SIGHUP", id="SIGHUP"),
+])
+def test_a_signal_leaves_no_output_and_no_temporary_file(tmp_path, signum, code, said):
     folder = tmp_path / "cam"
-    folder.mkdir()
-    noise = folder / een_name(START)
-    Image.effect_noise((640, 480), 90).convert("RGB").save(noise, "JPEG")
-    for second in range(1, 600):  # 600 frames: many seconds of GIF encoding
-        os.link(noise, folder / een_name(START + timedelta(seconds=second)))
+    noise_frames(folder, 600)  # many seconds of GIF encoding
     result = tmp_path / "result"
     result.mkdir()
     child = subprocess.Popen([sys.executable, "-m", "een_tui", "timelapse", str(folder),
@@ -139,11 +139,11 @@ def test_ctrl_c_leaves_no_output_and_no_temporary_file(tmp_path):
             assert child.poll() is None, child.stderr.read()
             assert time.monotonic() < deadline, "the temporary output never appeared"
             time.sleep(0.02)
-        child.send_signal(signal.SIGINT)
+        child.send_signal(signum)
         _, stderr = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
             child.kill()
-    assert child.returncode == 130, stderr
-    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert child.returncode == code, stderr
+    assert said in stderr and "Traceback" not in stderr
     assert list(result.iterdir()) == []

@@ -3,12 +3,14 @@ kitty`` in kitty (OpenGL: Mesa's software renderer under Xvfb) and ``--graphics 
 inline images) in mlterm. As in tests/test_viewer_xterm.py, a relay inside the terminal runs
 ``een-tui --demo`` on its own pty, and screenshots of the X screen must show the saved image's
 four colour quadrants large in the viewer, none under the help, again after it, and none once
-Esc has gone back to the camera list (no stale pixels)."""
+Esc has gone back to the camera list (no stale pixels). And in kitty, none once the program has
+ended from the viewer (its images deleted, not only hidden by leaving the alternate screen)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -17,7 +19,21 @@ from pathlib import Path
 
 import pytest
 from test_graphics_xterm import start_xvfb
-from test_viewer_xterm import COLS, ESN, RELAY, ROWS, Relay, check_viewer_pixels, quadrants
+from test_viewer_xterm import (
+    COLS,
+    ESN,
+    RELAY,
+    ROWS,
+    Relay,
+    check_viewer_pixels,
+    colour_pixels,
+    free_area,
+    quadrants,
+    screenshot,
+    wait_for_pixels,
+)
+
+from een_tui import exitcodes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,6 +114,74 @@ def test_viewer_shows_pixels_in_a_real_terminal_and_takes_them_away(tmp_path, gr
             log = (tmp_path / "terminal.log").read_text(errors="replace")[-2000:]
             pytest.fail(f"{terminal.program} did not run the program; its errors: {log}")
         check_viewer_pixels(relay, display, tmp_path, process, terminal.image_start, deadline)
+    finally:
+        relay.close()
+        for running in (process, server):
+            if running is not None:
+                running.kill()
+                running.wait(timeout=10)
+
+
+
+# The relay, but it writes the program's pid beside its log, and once the program has ended,
+# its exit status into the log; then it switches the terminal back to the alternate screen
+# without clearing it (mode 47, unlike the program's 1049) and stays. kitty keeps the images
+# of the alternate screen while the main one is shown: an image never deleted shows up again.
+STAYING_RELAY = RELAY.replace(
+    "tty.setraw(0)\n", "tty.setraw(0)\nopen(log_path + '.pid', 'w').write(str(pid))\n"
+).replace(
+    "os.waitpid(pid, 0)\n",
+    "_, status = os.waitpid(pid, 0)\n"
+    "os.write(1, b'\\x1b[?47h')\n"
+    "log.write(b'[ended %d]' % os.waitstatus_to_exitcode(status))\n"
+    "import time\ntime.sleep(600)\n",
+)
+ENDINGS = {"q": (b"q", exitcodes.OK), "ctrl-c": (b"\x03", exitcodes.INTERRUPTED),
+           "SIGTERM": (None, exitcodes.TERMINATED)}
+
+
+@pytest.mark.parametrize("how", list(ENDINGS))
+def test_kitty_image_is_deleted_when_the_program_ends(tmp_path, how):
+    """The program ends from the viewer (``q``, Ctrl+C, SIGTERM) with its image on screen; the
+    terminal stays open and shows the alternate screen again, as it was: no pixel of the
+    image may be there (kitty images are not cells: only deleting them takes them away)."""
+    if missing(KITTY):
+        pytest.skip(f"needs {', '.join(missing(KITTY))} (Debian packages xvfb, imagemagick, "
+                    "kitty)")
+    assert STAYING_RELAY.count("[ended") == 1 and ".pid" in STAYING_RELAY  # RELAY as expected
+    out = tmp_path / "out"
+    (out / ESN).mkdir(parents=True)
+    quadrants(out / ESN / "20261201120000.000.jpg")
+    script = tmp_path / "relay.py"
+    script.write_text(STAYING_RELAY)
+    relay = Relay(tmp_path)
+    server, display = start_xvfb(tmp_path / "xvfb.log")
+    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    app = [sys.executable, "-m", "een_tui", "--demo", "--out", str(out), "--graphics", "kitty"]
+    process = None
+    try:
+        process = start_terminal(KITTY, tmp_path, [sys.executable, str(script),
+                                                   str(relay.control), str(relay.log), *app], env)
+        deadline = time.monotonic() + 90
+        relay.wait_for(b"cameras loaded", deadline, process)
+        area, _, _ = free_area(screenshot(display, tmp_path / "list.png"))
+        stale = colour_pixels(area) + 0.02 * area.width * area.height
+        relay.send(b"v")
+        shown_at_least = stale + 0.3 * area.width * area.height
+        shown = wait_for_pixels(display, tmp_path / "viewer.png", deadline,
+                                lambda n: n >= shown_at_least)
+        assert shown >= shown_at_least, f"the image never showed ({shown} pixels of it)"
+        key, code = ENDINGS[how]
+        before = relay.log.stat().st_size
+        if key is None:
+            os.kill(int(Path(f"{relay.log}.pid").read_text()), signal.SIGTERM)
+        else:
+            relay.send(key)
+        relay.wait_for(b"[ended %d]" % code, deadline, process, after=before)
+        after = tmp_path / "after-exit.png"
+        left = wait_for_pixels(display, after, deadline, lambda n: n <= stale)
+        assert left <= stale, f"the image is still in the terminal (screenshot: {after})"
     finally:
         relay.close()
         for running in (process, server):

@@ -16,7 +16,8 @@ EPILOG = """exit codes:
   1    the output cannot be written (missing folder, a file in the way, disk full)
   2    usage error: unknown output extension, no frames in FOLDER, option out of range,
        MP4 without PyAV (pip install 'een-tui[video]')
-  130  interrupted (Ctrl+C): the output is not created or changed
+  129  hung up (SIGHUP), 130 interrupted (Ctrl+C), 143 terminated (SIGTERM): the output is
+       not created or changed, and no temporary file is left
 """
 
 
@@ -44,13 +45,18 @@ def run_media(make: Callable[[], object]) -> int:
     from een_tui.commands.common import report_error  # what running needs, not the parser
     from een_tui.logsetup import setup_logging
     from een_tui.media.errors import MediaError
+    from een_tui.signals import EndedBySignal, raising_signals
 
     try:
-        setup_logging()
-        result = make()
+        with raising_signals():  # SIGTERM and SIGHUP clean up like Ctrl+C
+            setup_logging()
+            result = make()
     except MediaError as exc:
         print(f"een-tui: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except EndedBySignal as exc:
+        print(f"een-tui: error: {exc}", file=sys.stderr)
+        return exitcodes.for_signal(exc.signum)
     except (Exception, KeyboardInterrupt) as exc:
         return report_error(exc)
     print(f"een-tui: {result.summary()}", file=sys.stderr)  # type: ignore[attr-defined]

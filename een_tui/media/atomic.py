@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from pathlib import Path
 from een_tui.download.storage import describe_os_error
 from een_tui.download.tempfiles import final_mode
 from een_tui.media.errors import OutputError
+
+PART = ".part"
 
 
 def check_output_path(output: Path) -> None:
@@ -33,7 +36,7 @@ def atomic_output(output: Path) -> Iterator[Path]:
     output = Path(output)
     check_output_path(output)
     try:
-        fd, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+        fd, name = tempfile.mkstemp(dir=output.parent, prefix=_prefix(output), suffix=PART)
     except OSError as exc:
         raise OutputError(describe_os_error(exc, output)) from exc
     temp = Path(name)
@@ -47,6 +50,19 @@ def atomic_output(output: Path) -> Iterator[Path]:
     except BaseException:
         _remove(temp)
         raise
+
+
+def remove_temporary(output: Path) -> None:
+    """Remove the temporary files of ``output`` that :func:`atomic_output` left (for a writer
+    that could not be stopped: a later rename of its removed file fails, publishing nothing)."""
+    output = Path(output)
+    with contextlib.suppress(OSError):
+        for temp in output.parent.glob(glob.escape(_prefix(output)) + "*" + PART):
+            _remove(temp)
+
+
+def _prefix(output: Path) -> str:
+    return f".{output.name}."
 
 
 def _publish(temp: Path, output: Path) -> None:

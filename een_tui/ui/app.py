@@ -219,7 +219,9 @@ class App:
         raise urwid.ExitMainLoop()
 
     def _shutdown(self) -> None:
-        """Stop the download (no .part left), the other greenlets and the connection."""
+        """Stop the timelapse and the download (no .part left), the other greenlets and the
+        connection."""
+        self.viewer.shutdown(SHUTDOWN_TIMEOUT_S)
         self.downloads.shutdown(SHUTDOWN_TIMEOUT_S)
         gevent.killall([g for g in self._greenlets if not g.dead], timeout=SHUTDOWN_TIMEOUT_S)
         closer = gevent.spawn(self.connection.close)
@@ -242,10 +244,10 @@ class App:
         self._greenlets.append(greenlet)
         return greenlet
 
-    def _in_thread(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    def _in_thread(self, work: Callable[[], Any], done: Callable[[Any], None]) -> gevent.Greenlet:
         """``work()`` in gevent's threadpool (CPU work that must not stall the screen), then
-        ``done(result)`` in the loop greenlet."""
-        self._spawn(lambda: self._in_loop(done, gevent.get_hub().threadpool.apply(work)))
+        ``done(result)`` in the loop greenlet; the greenlet returned ends when the work has."""
+        return self._spawn(lambda: self._in_loop(done, gevent.get_hub().threadpool.apply(work)))
 
     def _in_loop(self, func: Callable[..., Any], *args: Any) -> None:
         """Run ``func(*args)`` in the loop greenlet (from a worker greenlet)."""

@@ -3,13 +3,17 @@
 the rendered canvas), and taken away when the box moves, changes, or leaves the screen (resize,
 overlay, another screen), so no stale pixels stay behind.
 
-kitty images are deleted by id. Sixel and iTerm2 pixels go when the cells under them are drawn
-again: the painter makes urwid redraw those rows (it forgets what it drew there; without that
-urwid internal, it clears the whole screen), and places the image again whenever urwid repainted
-a row of it."""
+kitty images are deleted by id, also when the screen stops (the app ends, whatever ended it,
+or Ctrl+Z suspends it): they are not cells, so neither leaving the alternate screen nor tmux's
+repaint takes them away.
+Sixel and iTerm2 pixels go when the cells under them are drawn again: the painter makes urwid
+redraw those rows (it forgets what it drew there; without that urwid internal, it clears the
+whole screen), and places the image again whenever urwid repainted a row of it; the terminal's
+own restore (or tmux's repaint) takes them away at the end."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -59,6 +63,7 @@ class PixelPainter:
         self._size: tuple[int, int] | None = None
         self._screen: Any = None
         self._draw: Callable[[tuple[int, int], urwid.Canvas], None] | None = None
+        self._stop: Callable[[], None] | None = None
 
     @classmethod
     def attached(cls, graphics: Graphics | None, screen: Any, visible: Callable[[], bool],
@@ -72,10 +77,22 @@ class PixelPainter:
         return painter
 
     def attach(self, screen: Any) -> None:
-        """Take over ``screen.draw_screen`` (once)."""
+        """Take over ``screen.draw_screen`` and ``screen.stop`` (once)."""
         self._screen = screen
         self._draw = screen.draw_screen
+        self._stop = screen.stop
         screen.draw_screen = self.draw_screen
+        screen.stop = self.stop
+
+    def stop(self) -> None:
+        """Delete the images placed (kitty), then urwid's own stop (which restores the terminal:
+        the deletion must reach the screen the images are on, before it switches back)."""
+        assert self._stop is not None
+        if getattr(self._screen, "started", True):
+            with contextlib.suppress(OSError, ValueError):  # a terminal that hung up
+                self._write(self.placer.erase())
+        self.shown = None
+        self._stop()
 
     def _write(self, data: bytes) -> None:
         if data:

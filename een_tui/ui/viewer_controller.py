@@ -1,5 +1,6 @@
 """Opens the image viewer: a run's images (from the download screen) or a camera's images
-already on disk (from the camera list), and closes it back to where it came from."""
+already on disk (from the camera list), and closes it back to where it came from; writes the
+viewer's timelapse (``T``) in the background, and stops it when the app ends."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 import urwid
 
@@ -22,13 +24,27 @@ TIMELAPSE_FPS = 10.0
 log = logging.getLogger(__name__)
 
 
+class Task(Protocol):
+    """Background work that can be waited for (a greenlet waiting for a thread)."""
+
+    dead: bool
+
+    def join(self, timeout: float | None = None) -> object: ...
+
+
+Background = Callable[[Callable[[], object], Callable[[object], None]], Task | None]
+
+
+class Cancelled(Exception):
+    """The timelapse was stopped because the app is ending."""
+
+
 class ViewerController:
     """At most one viewer at a time; ``screen`` is it (None when closed)."""
 
     def __init__(self, *, show: Show, image_mode: str, colors: int, no_color: bool,
                  out_dir: Path, note: str = "",
-                 background: Callable[[Callable[[], object], Callable[[object], None]], None]
-                 | None = None) -> None:
+                 background: Background | None = None) -> None:
         self._show = show
         self._background = background  # (work in a thread, then its result in the loop)
         self.image_mode = image_mode
@@ -43,6 +59,8 @@ class ViewerController:
         self.screen: ViewerScreen | None = None
         self.source: object = None  # what the viewer shows: a run (its engine) or a folder
         self.writing: Path | None = None  # the timelapse being written now (one at a time)
+        self._writer: Task | None = None
+        self._ending = False  # the app is ending: the timelapse stops at its next frame
 
     def _open(self, frames: list, *, title: str, zone_name: str | None, folder: Path | None,
               back: Callable[[], None], source: object, empty_note: str) -> ViewerScreen:
@@ -101,10 +119,15 @@ class ViewerController:
                 screen.say(f"a timelapse is being written already: {self.writing.name}")
             return
 
+        def stop_if_ending(done: int, total: int) -> None:
+            if self._ending:
+                raise Cancelled(f"the app ended after {done} of {total} frames")
+
         def work() -> object:
             try:
-                return make_timelapse([f.path for f in frames], output, fps=TIMELAPSE_FPS)
-            except (MediaError, OSError) as exc:
+                return make_timelapse([f.path for f in frames], output, fps=TIMELAPSE_FPS,
+                                      progress=stop_if_ending)
+            except (MediaError, OSError, Cancelled) as exc:
                 return exc
             except Exception as exc:  # a bug: said in words, never a silent "writing..."
                 log.exception("timelapse %s failed", output)
@@ -121,7 +144,25 @@ class ViewerController:
         if screen is not None:
             screen.say(f"writing a timelapse of {len(frames)} images{glyphs.current().ellipsis}")
         assert self._background is not None
-        self._background(work, done)
+        self._writer = self._background(work, done)
+
+    def shutdown(self, timeout: float) -> None:
+        """The app ends: stop the timelapse being written at its next frame and wait for it
+        (at most ``timeout`` seconds), so no partial file stays; if it does not stop in time,
+        remove its temporary file. A timelapse already written stays."""
+        from een_tui.media.atomic import remove_temporary
+
+        if self.writing is None:
+            return
+        self._ending = True
+        if self._writer is not None:
+            self._writer.join(timeout)
+        if self._writer is None or not self._writer.dead:
+            log.warning("timelapse %s did not stop in time: its temporary file removed",
+                        self.writing)
+            remove_temporary(self.writing)
+        else:
+            log.info("timelapse %s: its writer ended before the app", self.writing)
 
     def add(self, source: object, path: str) -> None:
         """A new image of ``source`` (a run): shown in the viewer if it shows that run."""
