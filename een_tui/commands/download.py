@@ -181,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
     from een_tui.download.camera_file import recording_camera_file
     from een_tui.download.engine import DownloadEngine
     from een_tui.download.headless import HeadlessPrinter, summary_dict
+    from een_tui.download.plan_ahead import PlanAhead
 
     options = DownloadOptions(
         count=args.count,
@@ -193,11 +194,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         with connect(args, pool_size=options.workers) as backend:
             devices: list[Camera] = []
-            camera = None
-            if args.camera:  # one camera: no need to list (and parse) the whole account
-                camera = backend.find_device(args.camera[0])
+            camera = ahead = None
+            if args.camera:  # one camera: its plan is asked for while it is looked up
+                esn = args.camera[0]
+                ahead = PlanAhead(backend, esn, options.count + options.spare_count)
+                try:
+                    camera = backend.find_device(esn)
+                finally:
+                    if camera is None:
+                        ahead.cancel()
                 if camera is None:
-                    message = f"no camera with ESN {args.camera[0]} in this account"
+                    message = f"no camera with ESN {esn} in this account"
                     return end.fail(exitcodes.NO_USABLE_CAMERA, message)
             else:
                 devices = list(backend.list_cameras().cameras)
@@ -205,7 +212,9 @@ def run(args: argparse.Namespace) -> int:
                 printer.handle, api=backend.api_version,
                 on_error=lambda error: log.warning("cannot write camera.json: %s", error))
             engine = DownloadEngine(backend, options, on_event=on_event)
-            result = end.run(lambda: engine.run(camera=camera, candidates=devices), engine.cancel)
+            result = end.run(
+                lambda: engine.run(camera=camera, candidates=devices, plan_ahead=ahead),
+                engine.cancel)
     except (KeyboardInterrupt, Exception) as exc:  # one line on stderr, never a traceback
         return end.failed(exc)
     return end.finished(result, summary_dict)

@@ -41,6 +41,7 @@ from een_tui.download.events import (
 )
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
+from een_tui.download.plan_ahead import PlanAhead
 from een_tui.download.preparation import (
     FirstImageCheck,
     Preparation,
@@ -98,9 +99,11 @@ class DownloadEngine:
         ``.part`` file left); True unless ``timeout`` passed first (True if not running)."""
         return self._stop.wait_stopped(timeout)
 
-    def run(self, camera: Camera | None = None, candidates: Iterable[Camera] = ()) -> RunFinished:
+    def run(self, camera: Camera | None = None, candidates: Iterable[Camera] = (), *,
+            plan_ahead: PlanAhead | None = None) -> RunFinished:
         """Choose the camera (``None`` = a random healthy one of ``candidates``), download,
-        and return the :class:`RunFinished` event (also emitted)."""
+        and return the :class:`RunFinished` event (also emitted). ``plan_ahead``: the named
+        camera's plan, already asked for (used if it came, cancelled if not needed)."""
         if self._started:
             raise RuntimeError("a DownloadEngine runs once")
         self._started = True
@@ -116,11 +119,14 @@ class DownloadEngine:
                         self.backend, opts, save, session=session, sleep=stop.sleep,
                         on_reject=self._emit, outcome=outcome,
                     )
+                    prep.plan_ahead = plan_ahead
                     prepared = stop.spawn(prep.choose, camera, list(candidates)).get()
                     if isinstance(prepared, tuple) and not stop.stopping:
                         self._download(*prepared, prep.probe, save, session, outcome,
                                        check_first=camera is not None)
             finally:
+                if plan_ahead is not None:
+                    plan_ahead.cancel()  # a run stopped before it was used
                 stop.shutdown()
                 self._scheduler.close()
             result = outcome.finish(self._scheduler, self._shortfall(outcome))

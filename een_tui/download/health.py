@@ -109,9 +109,11 @@ def plan_camera(
     attempts: int,
     policy: RetryPolicy,
     sleep: Callable[[float], None],
+    planned: Callable[[], PreviewPlan | None] | None = None,
 ) -> PreviewPlan:
     """The first half of the health check: the camera is usable by its status and ``total``
-    of its recent previews can be planned; else CameraUnhealthy."""
+    of its recent previews can be planned; else CameraUnhealthy. ``planned()``: a plan asked
+    for ahead (:mod:`een_tui.download.plan_ahead`), used when it came; None: plan here."""
     if not device.usable:
         reason = device.unusable_reason or "not usable"
         bits = device.raw_status_text
@@ -121,6 +123,8 @@ def plan_camera(
         safe_esn(device.id)
     except UnsafeName as exc:
         raise CameraUnhealthy(str(exc)) from exc
+    if planned is not None and (plan := planned()) is not None:
+        return plan
     try:
         return backend.plan_previews(device.id, total, call=_retrying(attempts, policy, sleep))
     except (AuthError, RateLimitTooLong):

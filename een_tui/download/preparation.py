@@ -44,6 +44,7 @@ from een_tui.download.health import (
 )
 from een_tui.download.options import DownloadOptions
 from een_tui.download.outcome import Outcome
+from een_tui.download.plan_ahead import PlanAhead
 from een_tui.download.scheduler import REFILL, BudgetExhausted, Scheduler
 from een_tui.download.storage import (
     StorageError,
@@ -79,6 +80,7 @@ class Preparation:
         self._on_reject = on_reject
         self._outcome = outcome
         self.probe: tuple[Path, str, int] | None = None  # (path, actual timestamp, size)
+        self.plan_ahead: PlanAhead | None = None  # a named camera's plan, asked for already
 
     def choose(self, camera: Camera | None, candidates: list[Camera]) -> object:
         """``(camera, plan)``: ``camera`` (planned only: its image check is the run's first
@@ -103,16 +105,23 @@ class Preparation:
 
     def _plan(self, device: Camera) -> PreviewPlan:
         opts = self._options
-        return self._session.call(
-            lambda: plan_camera(
-                self._backend,
-                device,
-                total=opts.count + opts.spare_count,
-                attempts=opts.health_attempts,
-                policy=opts.retry,
-                sleep=self._sleep,
+        ahead, self.plan_ahead = self.plan_ahead, None
+        planned = ahead.result if ahead is not None and ahead.esn == device.id else None
+        try:
+            return self._session.call(
+                lambda: plan_camera(
+                    self._backend,
+                    device,
+                    total=opts.count + opts.spare_count,
+                    attempts=opts.health_attempts,
+                    policy=opts.retry,
+                    sleep=self._sleep,
+                    planned=planned,
+                )
             )
-        )
+        finally:
+            if ahead is not None:
+                ahead.cancel()  # unused (a camera refused, a stop): its request is cut
 
     def _check(self, device: Camera) -> PreviewPlan:
         opts = self._options
