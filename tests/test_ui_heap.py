@@ -46,3 +46,30 @@ def test_freed_blocks_go_back_to_the_system():
                           timeout=120, check=True)
     before, after = (int(n) for n in done.stdout.split())
     assert before - after > 40_000  # of ~80 MB freed but held, most is returned (kB)
+
+
+CYCLES = """
+import gc, weakref
+from een_tui.ui.heap import freeze_startup_objects, release_free_heap
+
+class Node:
+    pass
+
+gc.disable()  # no collection but the one under test
+freeze_startup_objects()
+refs = []
+for _ in range(50):
+    a, b = Node(), Node()
+    a.other, b.other, a.data = b, a, bytearray(100_000)  # a cycle holding 100 kB
+    refs.append(weakref.ref(a))
+del a, b
+alive_before = sum(r() is not None for r in refs)
+release_free_heap()
+print(alive_before, sum(r() is not None for r in refs), gc.get_freeze_count() > 0)
+"""
+
+
+def test_a_runs_reference_cycles_are_freed_when_it_ends():
+    done = subprocess.run([sys.executable, "-c", CYCLES], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split() == ["50", "0", "True"]

@@ -82,11 +82,9 @@ def probe_image(
     may be lazy: at most :data:`PROBE_CANDIDATES` of them are taken."""
     last: BaseException | None = None
     for stamp in islice(timestamps, PROBE_CANDIDATES):
-        retrying = _retrying(attempts, policy, sleep)
-        if hooks is not None:
-            retrying = policy.retrying(
-                attempts=attempts, sleep=sleep, relogin=hooks.relogin,
-                before_sleep=partial(hooks.on_retry, stamp))
+        retrying = policy.retrying(
+            attempts=attempts, sleep=sleep, relogin=hooks.relogin if hooks else None,
+            before_sleep=partial(hooks.on_retry, stamp) if hooks else None)
         try:
             retrying(fetch, esn, stamp)
             return

@@ -16,6 +16,7 @@ from een_tui.api.model import Camera
 from een_tui.download.on_disk import cameras_with_images
 from een_tui.ui import glyphs, keymap
 from een_tui.ui.cameras_screen import CameraActions, CamerasScreen
+from een_tui.ui.heap import freeze_startup_objects
 from een_tui.ui.viewer_controller import ViewerController
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class CamerasController:
                 f"{len(self.screen.devices)} cameras loaded in {elapsed:.1f} s {dot} ? for help",
             )
         log.info("camera list: %d cameras in %.2f s", len(result.cameras), elapsed)
+        freeze_startup_objects()
         self.mark_on_disk()
         wanted, self._wanted_camera = self._wanted_camera, None  # only the first list
         if wanted:
