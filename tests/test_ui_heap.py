@@ -73,3 +73,29 @@ def test_a_runs_reference_cycles_are_freed_when_it_ends():
     done = subprocess.run([sys.executable, "-c", CYCLES], capture_output=True, text=True,
                           timeout=120, check=True)
     assert done.stdout.split() == ["50", "0", "True"]
+
+
+RELOAD = """
+import gc, weakref
+from een_tui.ui.heap import freeze_startup_objects, release_free_heap
+
+class Screen:  # a run's screen: widgets that point back at each other
+    pass
+
+gc.disable()
+freeze_startup_objects()  # the first camera list
+screen = Screen()
+screen.me, screen.data = screen, bytearray(1_000_000)
+ref = weakref.ref(screen)
+freeze_startup_objects()  # R reloads the list while the last run's screen is still held
+del screen  # the next run replaces it
+release_free_heap()  # and ends
+print(ref() is None)
+"""
+
+
+def test_a_reloaded_camera_list_does_not_freeze_what_a_run_left():
+    """Only the start-up is frozen: a screen alive at a reload (``R``) is still freed later."""
+    done = subprocess.run([sys.executable, "-c", RELOAD], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split() == ["True"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-EEN_TIMESTAMP_RE = re.compile(r"\d{14}\.\d{3}")
+EEN_TIMESTAMP_RE = re.compile(r"[0-9]{14}\.[0-9]{3}")  # ASCII: \d matches any script's digits
 ESN_RE = re.compile(r"[0-9a-fA-F]{8}")
 
 

@@ -75,6 +75,7 @@ class DownloadEngine:
         self.on_event = on_event
         self.download_elapsed_s: float | None = None  # wall time of the worker phase
         self._started = False
+        self._made_folder: Path | None = None  # the camera's folder, when this run made it
         self._stop = Cancellation()
         opts = self.options
         self._scheduler = Scheduler(opts.count, opts.spare_count, opts.budget)
@@ -129,11 +130,23 @@ class DownloadEngine:
                     plan_ahead.cancel()  # a run stopped before it was used
                 stop.shutdown()
                 self._scheduler.close()
+                self._remove_unused_folder(outcome)
             result = outcome.finish(self._scheduler, self._shortfall(outcome))
             self._emit(result)
             return result
         finally:
             stop.end()
+
+    def _remove_unused_folder(self, outcome: Outcome) -> None:
+        """A run that saved nothing (a refused camera, a cancel or a fatal error in the first
+        round) leaves no folder it made: removed once its ``.part`` files are gone, and not
+        named in the result."""
+        folder = self._made_folder
+        if folder is None or self._scheduler.saved:
+            return
+        with contextlib.suppress(OSError):  # not empty after all: it stays, and is named
+            folder.rmdir()
+            outcome.folder = None
 
     def _shortfall(self, outcome: Outcome) -> str | None:
         """Why the backend found no more frames of the run's camera (v3), or None."""
@@ -160,6 +173,7 @@ class DownloadEngine:
         if target is None:
             return
         esn, folder, on_disk, made_here = target
+        self._made_folder = folder if made_here else None
         path_of = lambda stamp: str(image_path(opts.out_dir, esn, stamp))  # noqa: E731
         already = scheduler.plan(plan.timestamps, on_disk, path_of)
         self._emit(
@@ -196,9 +210,6 @@ class DownloadEngine:
             gevent.joinall(workers)
         finally:
             fsync_dir(folder)  # the renames of this run, made durable once
-            if made_here and check is not None and check.refused:
-                with contextlib.suppress(OSError):  # a refused camera leaves no empty folder
-                    folder.rmdir()
         self.download_elapsed_s = time.monotonic() - started
 
     def _worker(

@@ -181,7 +181,6 @@ class FirstImageCheck:
         self._outcome = outcome
         self._stop = stop
         self._taken = 0
-        self.refused = False  # the camera failed the check: the run has stopped
 
     def run(self, n: int, next_stamp: Callable[[], str | None]) -> bool:
         """Worker ``n`` checks the camera; True when the run goes on (the camera is fine, or
@@ -210,7 +209,6 @@ class FirstImageCheck:
         except CameraUnhealthy as exc:
             if self._taken == 0 or self._saved_this_run():
                 return True
-            self.refused = True
             self._outcome.fatal(*fatal_error(refused(self._camera, exc)))
         except (AuthError, RateLimitTooLong, StorageError) as exc:
             self._outcome.fatal(*fatal_error(exc))

@@ -39,7 +39,7 @@ PART_SUFFIX = ".part"
 DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 _ESN_FULL = re.compile(r"[0-9a-fA-F]{8}")
-_TIMESTAMP_FULL = re.compile(r"\d{14}\.\d{3}")
+_TIMESTAMP_FULL = re.compile(r"[0-9]{14}\.[0-9]{3}")
 
 
 class UnsafeName(ValueError):

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 JPEG_SOI = b"\xff\xd8"
 JPEG_EOI = b"\xff\xd9"
-_PART_NAME = re.compile(r"\d{14}\.\d{3}\.jpg(\.[0-9a-f]{16})?\.part")
+_PART_NAME = re.compile(r"[0-9]{14}\.[0-9]{3}\.jpg(\.[0-9a-f]{16})?\.part")
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _cleaned: set[Path] = set()
 

@@ -28,9 +28,12 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
+@cache
 def freeze_startup_objects() -> None:
     """Move every object alive now (modules, widgets, the camera list) out of the collector's
-    sight, so that the full collection after each run scans only what runs made."""
+    sight, so that the full collection after each run scans only what runs made. Once only:
+    frozen objects are never collected, so a later call (a reloaded camera list) would keep
+    for good whatever a run left alive then (its screen, its engine) and dropped after."""
     gc.freeze()
 
 
