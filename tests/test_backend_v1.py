@@ -204,3 +204,19 @@ def test_find_device_falls_back_when_the_server_ignores_or_narrows_the_filter(em
     camera = backend.find_device(wanted)
     assert camera is not None and camera.id == wanted
     assert device_list_queries(hostile) == [f"e={wanted}", ""]
+
+
+def test_find_device_falls_back_when_the_server_refuses_the_filter(emulator, hostile):
+    backend = proxied_backend(emulator, hostile)
+    wanted = sorted(c.id for c in backend.list_cameras().cameras if c.id)[0]
+
+    def refuse_filter(request):
+        if "e=" in request.target:
+            return Reply(400, body={"status_code": 400, "message": "unknown parameter e"})
+        return hostile.proxied(request)
+
+    hostile.on("GET", "/g/device/list", refuse_filter)
+    hostile.requests.clear()
+    camera = backend.find_device(wanted)
+    assert camera is not None and camera.id == wanted
+    assert device_list_queries(hostile) == [f"e={wanted}", ""]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 
@@ -10,6 +11,7 @@ from een_tui.api import errors
 from een_tui.api.backend import PreviewPlan, Retry
 from een_tui.api.client import EenClient
 from een_tui.api.credentials import Credentials
+from een_tui.api.devices import DeviceList
 from een_tui.api.model import Camera, CameraList
 from een_tui.api.responses import ImageHeaders
 from een_tui.api.time_range import TimeRange
@@ -19,6 +21,9 @@ from een_tui.api.v1_plan import build_plan, plan_by_listing
 from een_tui.api.v1_range import DEFAULT_PAGE, V1RangeCursor
 
 __all__ = ["V1Backend", "V1LoginFlow"]
+
+log = logging.getLogger(__name__)
+
 
 class V1Backend:
     """EEN API v1 as a :class:`~een_tui.api.backend.Backend`."""
@@ -62,17 +67,19 @@ class V1Backend:
                           others=tuple(c for c in rows if not c.is_camera))
 
     def find_device(self, esn: str) -> Camera | None:
-        """The device from ``/g/device/list?e=ESN`` (one row, not the whole account); the whole
-        list when the filtered answer lacks it (a server that ignores or widens the filter)."""
+        """The device from ``/g/device/list?e=ESN`` (one row, not the whole account); from the
+        whole list when the filtered answer lacks it or is refused (a server that reads the
+        filter otherwise)."""
         wanted = esn.lower()
-        listings = [self.client.list_devices]
         if is_esn(wanted):
-            listings.insert(0, lambda: self.client.list_devices(esn=wanted))
-        for listing in listings:
-            for device in listing().devices:
-                if isinstance(device.id, str) and device.id.lower() == wanted:
-                    return Camera.from_v1(device)
-        return None
+            try:
+                found = _device_in(self.client.list_devices(esn=wanted), wanted)
+            except (errors.RequestRejected, errors.ProtocolError) as exc:
+                log.info("device list filtered by id refused (%s): the whole list", exc)
+                found = None
+            if found is not None:
+                return found
+        return _device_in(self.client.list_devices(), wanted)
 
     def plan_previews(self, esn: str, count: int, *, before: str | None = None,
                       exclude: Iterable[str] = (), call: Retry | None = None) -> PreviewPlan:
@@ -101,3 +108,11 @@ class V1Backend:
     def close(self) -> None:
         """Close the pooled connections."""
         self.client.close()
+
+
+def _device_in(listing: DeviceList, esn: str) -> Camera | None:
+    """The device of ``listing`` whose id is ``esn`` (lower case), as a :class:`Camera`."""
+    for device in listing.devices:
+        if isinstance(device.id, str) and device.id.lower() == esn:
+            return Camera.from_v1(device)
+    return None

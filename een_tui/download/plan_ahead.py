@@ -33,7 +33,9 @@ class PlanAhead:
             return backend.plan_previews(esn, total)
         except EenError as exc:  # the run plans again, with retries, and reports what fails
             log.info("planning %s ahead failed: %s", esn, exc)
-            return None
+        except Exception:  # a bug: the run's own planning will meet it and report it
+            log.exception("planning %s ahead failed", esn)
+        return None
 
     def result(self) -> PreviewPlan | None:
         """The plan, waiting for it; None when asking ahead failed."""

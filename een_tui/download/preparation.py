@@ -106,7 +106,8 @@ class Preparation:
     def _plan(self, device: Camera) -> PreviewPlan:
         opts = self._options
         ahead, self.plan_ahead = self.plan_ahead, None
-        planned = ahead.result if ahead is not None and ahead.esn == device.id else None
+        same = ahead is not None and ahead.esn.lower() == str(device.id).lower()
+        planned = ahead.result if ahead is not None and same else None
         try:
             return self._session.call(
                 lambda: plan_camera(
