@@ -8,12 +8,14 @@ ended from the viewer (its images deleted, not only hidden by leaving the altern
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,9 +88,12 @@ def start_terminal(terminal: Terminal, tmp_path: Path, argv: list[str],
                                 stdout=subprocess.DEVNULL, stderr=errors)
 
 
-@pytest.mark.parametrize("graphics", list(TERMINALS))
-def test_viewer_shows_pixels_in_a_real_terminal_and_takes_them_away(tmp_path, graphics):
-    terminal = TERMINALS[graphics]
+@contextlib.contextmanager
+def viewer_in(terminal: Terminal, graphics: str, tmp_path: Path, relay_script: str
+              ) -> Iterator[tuple[Relay, str, subprocess.Popen]]:
+    """``een-tui --demo --graphics GRAPHICS`` over one image, in ``terminal`` under Xvfb, its
+    keys typed by the relay ``relay_script``: (relay, display, terminal process); all stopped
+    after."""
     if missing(terminal):
         pytest.skip(f"needs {', '.join(missing(terminal))} (Debian packages xvfb, "
                     f"imagemagick, {terminal.package})")
@@ -96,7 +101,7 @@ def test_viewer_shows_pixels_in_a_real_terminal_and_takes_them_away(tmp_path, gr
     (out / ESN).mkdir(parents=True)
     quadrants(out / ESN / "20261201120000.000.jpg")
     script = tmp_path / "relay.py"
-    script.write_text(RELAY)
+    script.write_text(relay_script)
     relay = Relay(tmp_path)
     server, display = start_xvfb(tmp_path / "xvfb.log")
     env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT),
@@ -107,6 +112,19 @@ def test_viewer_shows_pixels_in_a_real_terminal_and_takes_them_away(tmp_path, gr
         process = start_terminal(terminal, tmp_path,
                                  [sys.executable, str(script), str(relay.control),
                                   str(relay.log), *app], env)
+        yield relay, display, process
+    finally:
+        relay.close()
+        for running in (process, server):
+            if running is not None:
+                running.kill()
+                running.wait(timeout=10)
+
+
+@pytest.mark.parametrize("graphics", list(TERMINALS))
+def test_viewer_shows_pixels_in_a_real_terminal_and_takes_them_away(tmp_path, graphics):
+    terminal = TERMINALS[graphics]
+    with viewer_in(terminal, graphics, tmp_path, RELAY) as (relay, display, process):
         deadline = time.monotonic() + 90
         try:
             relay.wait_for(b"cameras loaded", deadline, process)
@@ -114,12 +132,6 @@ def test_viewer_shows_pixels_in_a_real_terminal_and_takes_them_away(tmp_path, gr
             log = (tmp_path / "terminal.log").read_text(errors="replace")[-2000:]
             pytest.fail(f"{terminal.program} did not run the program; its errors: {log}")
         check_viewer_pixels(relay, display, tmp_path, process, terminal.image_start, deadline)
-    finally:
-        relay.close()
-        for running in (process, server):
-            if running is not None:
-                running.kill()
-                running.wait(timeout=10)
 
 
 
@@ -145,24 +157,8 @@ def test_kitty_image_is_deleted_when_the_program_ends(tmp_path, how):
     """The program ends from the viewer (``q``, Ctrl+C, SIGTERM) with its image on screen; the
     terminal stays open and shows the alternate screen again, as it was: no pixel of the
     image may be there (kitty images are not cells: only deleting them takes them away)."""
-    if missing(KITTY):
-        pytest.skip(f"needs {', '.join(missing(KITTY))} (Debian packages xvfb, imagemagick, "
-                    "kitty)")
     assert STAYING_RELAY.count("[ended") == 1 and ".pid" in STAYING_RELAY  # RELAY as expected
-    out = tmp_path / "out"
-    (out / ESN).mkdir(parents=True)
-    quadrants(out / ESN / "20261201120000.000.jpg")
-    script = tmp_path / "relay.py"
-    script.write_text(STAYING_RELAY)
-    relay = Relay(tmp_path)
-    server, display = start_xvfb(tmp_path / "xvfb.log")
-    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state")}
-    app = [sys.executable, "-m", "een_tui", "--demo", "--out", str(out), "--graphics", "kitty"]
-    process = None
-    try:
-        process = start_terminal(KITTY, tmp_path, [sys.executable, str(script),
-                                                   str(relay.control), str(relay.log), *app], env)
+    with viewer_in(KITTY, "kitty", tmp_path, STAYING_RELAY) as (relay, display, process):
         deadline = time.monotonic() + 90
         relay.wait_for(b"cameras loaded", deadline, process)
         area, _, _ = free_area(screenshot(display, tmp_path / "list.png"))
@@ -182,9 +178,3 @@ def test_kitty_image_is_deleted_when_the_program_ends(tmp_path, how):
         after = tmp_path / "after-exit.png"
         left = wait_for_pixels(display, after, deadline, lambda n: n <= stale)
         assert left <= stale, f"the image is still in the terminal (screenshot: {after})"
-    finally:
-        relay.close()
-        for running in (process, server):
-            if running is not None:
-                running.kill()
-                running.wait(timeout=10)
