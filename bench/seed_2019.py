@@ -1,17 +1,18 @@
 """A reconstruction of "the seed's 2019 script", the yardstick of issue 12's end-to-end row.
 
-We do not have the script itself. This rebuilds it from what is known of it: its recorded
-traffic (``/work/shared/fixtures/een-v1-2019``: ``POST /g/aaa/authenticate`` with the user name
-and password, ``POST /g/aaa/authorize`` with the token, the session coming back as the
-``auth_key`` cookie, ``GET /g/device/list``, then 20 ``GET
+We do not have the script itself. This rebuilds it from its recorded traffic
+(``tests/fixtures/een-v1-2019``): ``POST /g/aaa/authenticate`` with the user name and password,
+``POST /g/aaa/authorize`` with the token (the session comes back as the ``auth_key`` cookie),
+``GET /g/device/list``, then 20 ``GET
 /asset/asset/image.jpeg?id=ESN&timestamp=now&asset_class=pre`` for one camera, each answer's
-body saved), and the project's brief, which the seed set: a gevent pool of 5 worker greenlets.
-Every request asks for the latest frame (``timestamp=now``), so the images are mostly one and
-the same; nothing is retried, checked or de-duplicated.
+body saved. Every request asks for the latest frame, so the images are mostly one and the same;
+nothing is retried, checked or de-duplicated.
 
-Why a pool of 5: issue 12 measured the seed at 770 ms on its machine (100 ms per image). A
-pool of 5 takes four rounds of 100 ms and measures 750-860 ms here; firing all 20 at once (an
-earlier reconstruction) takes one round and measured 267 ms, which the issue's figure rules out.
+One guess is ours: the 20 requests go through a gevent pool of 5 greenlets (the shape the
+project's brief gives the job). It is the guess that reproduces issue 12's figure: the issue
+measured the seed at 770 ms (100 ms per image); a pool of 5 takes four rounds and measures
+750-860 ms here, while firing all 20 at once (an earlier reconstruction) takes one round and
+measured 267 ms.
 
     python bench/seed_2019.py URL USERNAME ESN OUT_DIR [--pool 5]     (the password on stdin)
 
