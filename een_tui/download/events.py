@@ -1,6 +1,7 @@
 """Events the download engine emits. The engine knows no screen: the TUI and the headless
 printer both render these. All events are immutable; ``worker`` is 1-based (0 in an
-``ImageSaved`` = the health check's probe image)."""
+``ImageSaved`` = the probe image of a random camera's health check; a named camera's is
+worker 1's first image)."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ class WorkerUpdate:
 
 @dataclass(frozen=True)
 class ImageSaved:
-    """One image saved. ``worker`` 0 = the health check's probe image (saved, not refetched)."""
+    """One image saved. ``worker`` 0 = a random camera's health-check probe (saved, not
+    fetched again)."""
 
     worker: int
     timestamp: str
