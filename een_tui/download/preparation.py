@@ -32,7 +32,6 @@ from een_tui.download.attempts import (
 from een_tui.download.cancellation import Cancellation
 from een_tui.download.events import CameraRejected
 from een_tui.download.health import (
-    PROBE_CANDIDATES,
     CameraUnhealthy,
     NoUsableCamera,
     ProbeHooks,
@@ -105,24 +104,20 @@ class Preparation:
 
     def _plan(self, device: Camera) -> PreviewPlan:
         opts = self._options
-        ahead, self.plan_ahead = self.plan_ahead, None
+        ahead, self.plan_ahead = self.plan_ahead, None  # used once (the engine cancels it)
         same = ahead is not None and ahead.esn.lower() == str(device.id).lower()
-        planned = ahead.result if ahead is not None and same else None
-        try:
-            return self._session.call(
-                lambda: plan_camera(
-                    self._backend,
-                    device,
-                    total=opts.count + opts.spare_count,
-                    attempts=opts.health_attempts,
-                    policy=opts.retry,
-                    sleep=self._sleep,
-                    planned=planned,
-                )
+        planned = ahead.result if same else None
+        return self._session.call(
+            lambda: plan_camera(
+                self._backend,
+                device,
+                total=opts.count + opts.spare_count,
+                attempts=opts.health_attempts,
+                policy=opts.retry,
+                sleep=self._sleep,
+                planned=planned,
             )
-        finally:
-            if ahead is not None:
-                ahead.cancel()  # unused (a camera refused, a stop): its request is cut
+        )
 
     def _check(self, device: Camera) -> PreviewPlan:
         opts = self._options
@@ -159,7 +154,7 @@ class Preparation:
 
 class FirstImageCheck:
     """The image half of a named camera's health check, as worker ``n``'s first job while the
-    other workers fetch: one of the first :data:`PROBE_CANDIDATES` timestamps it takes must be
+    other workers fetch: one of the first ``PROBE_CANDIDATES`` timestamps it takes must be
     saved, with the health check's retries (any image another worker saves meanwhile proves the
     camera too). Otherwise the run fails with the error a refused camera always had."""
 
@@ -220,11 +215,9 @@ class FirstImageCheck:
         return False
 
     def _candidates(self, next_stamp: Callable[[], str | None]) -> Iterator[str]:
-        """Timestamps taken from the run's queue, each given back once it has been tried."""
-        for _ in range(PROBE_CANDIDATES):
-            stamp = next_stamp()
-            if stamp is None:
-                return
+        """Timestamps taken from the run's queue as the probe asks for them (it takes at most
+        :data:`~een_tui.download.health.PROBE_CANDIDATES`), each given back once tried."""
+        while (stamp := next_stamp()) is not None:
             self._taken += 1
             try:
                 yield stamp

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from een_tui.api.errors import ProtocolError
-from een_tui.api.timestamps import is_een_timestamp
+from een_tui.api.timestamps import EEN_TIMESTAMP_RE, is_een_timestamp
 from een_tui.download.tempfiles import (
     create_locked,
     final_mode,
@@ -39,7 +39,6 @@ PART_SUFFIX = ".part"
 DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 _ESN_FULL = re.compile(r"[0-9a-fA-F]{8}")
-_TIMESTAMP_FULL = re.compile(r"[0-9]{14}\.[0-9]{3}")
 
 
 class UnsafeName(ValueError):
@@ -67,11 +66,7 @@ def safe_esn(esn: object) -> str:
 
 def safe_timestamp(timestamp: object) -> str:
     """The timestamp as a file stem; UnsafeName unless a real ``YYYYMMDDhhmmss.mmm``."""
-    if (
-        not isinstance(timestamp, str)
-        or not _TIMESTAMP_FULL.fullmatch(timestamp)
-        or not is_een_timestamp(timestamp)
-    ):
+    if not is_een_timestamp(timestamp):  # a str, ASCII digits in the form, a real date
         raise UnsafeName(f"refusing timestamp {timestamp!r}: not an EEN timestamp")
     return timestamp
 
@@ -107,7 +102,7 @@ def saved_timestamps(out_dir: Path, esn: str) -> set[str]:
     for name in names:
         if name.endswith(IMAGE_SUFFIX):
             stem = name[: -len(IMAGE_SUFFIX)]
-            if _TIMESTAMP_FULL.fullmatch(stem) and is_saved_image(folder / name):
+            if EEN_TIMESTAMP_RE.fullmatch(stem) and is_saved_image(folder / name):
                 found.add(stem)
     return found
 
